@@ -1,0 +1,14 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from core.permissions import coordinator_workspaces, is_coordinator
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    if not is_coordinator(user=request.user):
+        raise PermissionDenied
+    workspaces = coordinator_workspaces(user=request.user).prefetch_related("neighbourhoods")
+    return render(request, "core/dashboard.html", {"workspaces": workspaces})

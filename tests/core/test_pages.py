@@ -1,0 +1,53 @@
+import pytest
+
+from tests.conftest import axe_violations
+from tests.factories import CoordinatorFactory, NeighbourhoodFactory
+
+
+@pytest.mark.django_db
+def test_home_page_renders_in_dutch_by_default(client):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Language"] == "nl"
+    assert '<html lang="nl">' in response.text
+
+
+@pytest.mark.django_db
+def test_home_page_sends_content_security_policy(client):
+    response = client.get("/")
+
+    policy = response.headers["Content-Security-Policy"]
+    script_src = policy.split("script-src")[1].split(";")[0]
+    assert script_src == " 'self'"
+
+
+@pytest.mark.django_db
+def test_dashboard_lists_coordinator_neighbourhoods(client):
+    coordinator = CoordinatorFactory()
+    workspace = coordinator.memberships.get().workspace
+    NeighbourhoodFactory(workspace=workspace, name="Indische Buurt")
+    NeighbourhoodFactory(name="Elders")
+    client.force_login(coordinator)
+
+    response = client.get("/manage/")
+
+    assert response.status_code == 200
+    assert "Indische Buurt" in response.text
+    assert "Elders" not in response.text
+
+
+@pytest.mark.django_db
+def test_dashboard_refuses_non_coordinator(client, django_user_model):
+    client.force_login(django_user_model.objects.create_user("someone", password="x" * 12))
+
+    assert client.get("/manage/").status_code == 403
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_home_page_has_no_accessibility_violations(page, live_server):
+    page.goto(live_server.url + "/")
+
+    assert page.locator("h1").inner_text() == "Agenda"
+    assert axe_violations(page) == []
