@@ -100,13 +100,45 @@ class Activity(models.Model):
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
+    # Changes to these fields matter to an attendee: calendar clients must replace the entry.
+    ATTENDEE_FIELDS = (
+        "starts_at",
+        "ends_at",
+        "venue_partner_id",
+        "venue_name",
+        "venue_address",
+        "latitude",
+        "longitude",
+        "status",
+    )
+
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        loaded = getattr(self, "_attendee_values", None)
+        if loaded and any(getattr(self, name) != value for name, value in loaded.items()):
+            self.sequence += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "sequence"}
+        super().save(*args, **kwargs)
+        self._remember_attendee_fields()
 
     def get_absolute_url(self) -> str:
         if self.kind == self.Kind.TOUR:
             return reverse("tours:detail", kwargs={"pk": self.pk})
         return reverse("knowledge_sessions:detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_attendee_fields()
+        return instance
+
+    def _remember_attendee_fields(self) -> None:
+        self._attendee_values = {
+            name: self.__dict__[name] for name in self.ATTENDEE_FIELDS if name in self.__dict__
+        }
 
 
 class Registration(models.Model):
