@@ -130,8 +130,8 @@ class Activity(models.Model):
         return reverse("knowledge_sessions:detail", kwargs={"pk": self.pk})
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        instance = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         instance._remember_attendee_fields()
         return instance
 
