@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup test-setup migrate lint format bench clean chromium
+.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -25,7 +25,6 @@ migrate: setup
 
 demo: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
 	$(BIN)/python manage.py seed_demo
 	@echo ""
 	@echo "Wijktour runs at http://127.0.0.1:$(PORT)/"
@@ -44,7 +43,6 @@ chromium:
 		|| sudo sh -c 'apt-get update -qq && apt-get install -y -qq chromium' >/dev/null; }
 
 test-setup: setup node_modules/.installed chromium
-	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules' -v0
 
 test: test-setup
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
@@ -60,6 +58,12 @@ format: setup
 bench: setup
 	@for script in bench/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Translations: .po and the compiled .mo files are committed (no gettext needed to run).
+messages: setup
+	for app in network activities tours sessions ratings feeds; do \
+		(cd $$app && DJANGO_SETTINGS_MODULE=backend.settings PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l nl); done
+	$(BIN)/python manage.py compilemessages --ignore '.venv' --ignore 'node_modules'
 
 clean:
 	rm -rf $(VENV) node_modules db.sqlite3 staticfiles

@@ -51,3 +51,20 @@ def test_home_page_has_no_accessibility_violations(page, live_server):
 
     assert page.locator("h1").inner_text() == "Agenda"
     assert axe_violations(page) == []
+
+
+@pytest.mark.django_db
+def test_home_page_speaks_english_after_language_switch(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"}, follow=True)
+
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.text
+    assert "Skip to content" in response.text
+
+
+@pytest.mark.django_db
+def test_home_page_speaks_dutch_navigation(client):
+    response = client.get("/")
+
+    assert "Naar de inhoud" in response.text
+    assert "Inloggen" in response.text
