@@ -134,6 +134,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["core.auth.UsernameOrEmailBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "/"
@@ -163,17 +164,18 @@ STORAGES = {
     },
 }
 
-# Mail (Django 6.1 mailers). Console output by default; set EMAIL_HOST for real SMTP.
-if env("EMAIL_HOST"):
+# Mail (Django 6.1 mailers). Console output in development unless EMAIL_HOST is set; production
+# always uses SMTP (a local MTA on localhost:25 unless EMAIL_HOST says otherwise).
+if env("EMAIL_HOST") or DJANGO_ENV == "production":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env("EMAIL_HOST"),
-                "port": int(env("EMAIL_PORT", "587")),
+                "host": env("EMAIL_HOST", "localhost"),
+                "port": int(env("EMAIL_PORT", "587" if env("EMAIL_HOST") else "25")),
                 "username": env("EMAIL_HOST_USER") or None,
                 "password": env("EMAIL_HOST_PASSWORD") or None,
-                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "use_tls": env_bool("EMAIL_USE_TLS", bool(env("EMAIL_HOST"))),
                 "timeout": 10,
             },
         }
