@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages
+.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages prod-like
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -58,6 +58,10 @@ format: setup
 bench: setup
 	@for script in bench/bench_*.py; do \
 		echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The production process layout on this machine (PostgreSQL, Redis, gunicorn, worker).
+prod-like: setup
+	scripts/prod_like.sh run
 
 # Translations: .po and the compiled .mo files are committed (no gettext needed to run).
 messages: setup

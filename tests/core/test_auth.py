@@ -45,3 +45,17 @@ def test_health_reports_database_and_cache(client):
 
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+
+
+@pytest.mark.django_db
+def test_response_carries_request_id(client):
+    response = client.get("/health/", headers={"X-Request-ID": "abc12345-proxy"})
+
+    assert response.headers["X-Request-ID"] == "abc12345-proxy"
+
+
+@pytest.mark.django_db
+def test_response_replaces_unsafe_request_id(client):
+    response = client.get("/health/", headers={"X-Request-ID": "<script>"})
+
+    assert len(response.headers["X-Request-ID"]) == 32
