@@ -212,6 +212,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each choice set instead of letting hashes decide.
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "activities.models.Activity.Status",
+        "RegistrationStatusEnum": "activities.models.Registration.Status",
+        "RegistrationOutcomeEnum": [("confirmed", "confirmed"), ("waitlisted", "waitlisted")],
+    },
 }
 
 # Content-Security-Policy: Django's built-in middleware. Maps are rendered with a nonce.
