@@ -80,7 +80,8 @@ def child(activity: Activity) -> Activity:
 
 
 def tour_programme(tour: Tour, *, stops: list[Stop]) -> list[str]:
-    lines = [f"{local_time(tour.starts_at)} {_('Meeting point')}: {activity_location(tour) or '—'}"]
+    meeting_point = _("Meeting point")
+    lines = [f"{local_time(tour.starts_at)} {meeting_point}: {activity_location(tour) or '—'}"]
     for stop in stops:
         if stop.arrives_at and stop.departs_at:
             when = f"{local_time(stop.arrives_at)}–{local_time(stop.departs_at)}"
@@ -89,7 +90,8 @@ def tour_programme(tour: Tour, *, stops: list[Stop]) -> list[str]:
         lines.append(f"{when} {stop.partner.name}, {partner_address(stop.partner)}")
     end = tour.end_name or (tour.end_partner.name if tour.end_partner_id else "")
     end_line = ", ".join(part for part in (end, tour.end_address) if part)
-    lines.append(f"{local_time(tour.ends_at)} {_('End')}" + (f": {end_line}" if end_line else ""))
+    end_label = _("End")
+    lines.append(f"{local_time(tour.ends_at)} {end_label}" + (f": {end_line}" if end_line else ""))
     return lines
 
 

@@ -124,7 +124,7 @@ def partner_version(*, partner: Partner, key: str, now: dt.datetime | None = Non
             sequences=Sum("sequence"),
             stop_sequences=Sum("tour__stops__sequence"),
             stop_changed=Max("tour__stops__departs_at"),
-            registrations=Count("registrations", filter=Q(registrations__status__in=SEATED)),
+            seated=Count("registrations", filter=Q(registrations__status__in=SEATED)),
             registration_changed=Max("registrations__updated_at"),
         )
     )

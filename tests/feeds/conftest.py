@@ -37,6 +37,6 @@ def moments(next_year):
         # 01:30 CEST to 02:30 CET: the second 02:30 of the night, only expressible in UTC.
         "autumn_change": (
             dt.datetime.combine(autumn, dt.time(1, 30), tzinfo=AMSTERDAM),
-            dt.datetime.combine(autumn, dt.time(2, 30), fold=1, tzinfo=AMSTERDAM),
+            dt.datetime.combine(autumn, dt.time(2, 30, fold=1), tzinfo=AMSTERDAM),
         ),
     }
