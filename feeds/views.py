@@ -10,7 +10,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -241,6 +242,9 @@ def activity_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PartnerFeedForm(forms.ModelForm):
+    # webcal:// is what calendar apps hand out; it is https underneath.
+    url = forms.CharField(label=gettext_lazy("calendar link (iCalendar)"), max_length=500)
+
     class Meta:
         model = PartnerFeed
         fields = ["url", "enabled"]
@@ -255,8 +259,10 @@ class PartnerFeedForm(forms.ModelForm):
         url = self.cleaned_data["url"].strip()
         if url.startswith("webcal://"):
             url = "https://" + url.removeprefix("webcal://")
-        if not url.startswith(("http://", "https://")):
-            raise forms.ValidationError(_("Use a link that starts with https://."))
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            raise forms.ValidationError(_("Use a link that starts with https://.")) from None
         return url
 
 
