@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from activities.models import Activity
 from feeds.ical import AMSTERDAM, FeedEvent, activity_uid, stop_uid
+from feeds.selectors import FeedRow, ProgrammeStop, ThemeName, address_line
 from network.models import Partner
 from tours.models import Stop, Tour
 
@@ -44,14 +45,12 @@ def person_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def theme_names(themes, *, language: str) -> tuple[str, ...]:
+def theme_names(themes: list[ThemeName], *, language: str) -> tuple[str, ...]:
     return tuple((t.name_en or t.name) if language == "en" else t.name for t in themes)
 
 
 def partner_address(partner: Partner) -> str:
-    return ", ".join(
-        part for part in (partner.address, f"{partner.postcode} {partner.city}") if part.strip()
-    )
+    return address_line(partner.address, partner.postcode, partner.city)
 
 
 def activity_location(activity: Activity) -> str:
@@ -79,7 +78,7 @@ def child(activity: Activity) -> Activity:
     return activity
 
 
-def tour_programme(tour: Tour, *, stops: list[Stop]) -> list[str]:
+def tour_programme(tour: Tour, *, stops: list[ProgrammeStop]) -> list[str]:
     meeting_point = _("Meeting point")
     lines = [f"{local_time(tour.starts_at)} {meeting_point}: {activity_location(tour) or '—'}"]
     for stop in stops:
@@ -87,7 +86,7 @@ def tour_programme(tour: Tour, *, stops: list[Stop]) -> list[str]:
             when = f"{local_time(stop.arrives_at)}–{local_time(stop.departs_at)}"
         else:
             when = "     "
-        lines.append(f"{when} {stop.partner.name}, {partner_address(stop.partner)}")
+        lines.append(f"{when} {stop.partner_name}, {stop.partner_address}")
     end = tour.end_name or (tour.end_partner.name if tour.end_partner_id else "")
     end_line = ", ".join(part for part in (end, tour.end_address) if part)
     end_label = _("End")
@@ -95,14 +94,15 @@ def tour_programme(tour: Tour, *, stops: list[Stop]) -> list[str]:
     return lines
 
 
-def activity_description(activity: Activity, *, personal: bool = False) -> str:
+def activity_description(
+    activity: Activity, *, stops: list[ProgrammeStop], personal: bool = False
+) -> str:
     """The programme as calendar clients show it: plain text, the times in Amsterdam."""
     detail = child(activity)
     parts: list[str] = []
     if activity.description:
         parts.append(activity.description.strip())
     if isinstance(detail, Tour):
-        stops = list(detail.stops.all())
         parts.append(_("Programme") + ":\n" + "\n".join(tour_programme(detail, stops=stops)))
         if detail.what_to_bring:
             parts.append(_("What to bring") + f": {detail.what_to_bring.strip()}")
@@ -127,7 +127,8 @@ def activity_description(activity: Activity, *, personal: bool = False) -> str:
     return "\n\n".join(parts)
 
 
-def activity_event(activity: Activity, *, language: str, personal: bool = False) -> FeedEvent:
+def activity_event(row: FeedRow, *, language: str, personal: bool = False) -> FeedEvent:
+    activity = row.activity
     latitude, longitude = activity_coordinates(activity)
     return FeedEvent(
         uid=activity_uid(activity_id=activity.pk, host=uid_host()),
@@ -142,12 +143,12 @@ def activity_event(activity: Activity, *, language: str, personal: bool = False)
         latitude=latitude,
         longitude=longitude,
         url=absolute(activity.get_absolute_url()),
-        description=activity_description(activity, personal=personal),
-        categories=theme_names(activity.themes.all(), language=language),
+        description=activity_description(activity, stops=row.stops, personal=personal),
+        categories=theme_names(row.themes, language=language),
     )
 
 
-def stop_event(stop: Stop, *, language: str) -> FeedEvent:
+def stop_event(stop: Stop, *, themes: list[ThemeName], language: str) -> FeedEvent:
     """A partner's own stop during a tour: their address, arrival to departure, with the
     group size and who leads the group — what the host needs to prepare."""
     tour = stop.tour
@@ -187,5 +188,5 @@ def stop_event(stop: Stop, *, language: str) -> FeedEvent:
         longitude=stop.partner.longitude,
         url=absolute(tour.get_absolute_url()),
         description="\n".join(lines),
-        categories=theme_names(tour.themes.all(), language=language),
+        categories=theme_names(themes, language=language),
     )

@@ -105,8 +105,7 @@ def activities_calendar(
 
     def build() -> tuple[str, list[FeedEvent]]:
         return name, [
-            activity_event(activity, language=language)
-            for activity in selectors.with_feed_relations(activities)
+            activity_event(row, language=language) for row in selectors.feed_rows(activities)
         ]
 
     return calendar_response(request, version=version, language=language, build=build)
@@ -186,11 +185,14 @@ def partner_feed(request: HttpRequest, slug: str) -> HttpResponse:
 
     def build() -> tuple[str, list[FeedEvent]]:
         hosted = [
-            activity_event(activity, language=language)
-            for activity in selectors.with_feed_relations(selectors.partner_hosted(partner=partner))
+            activity_event(row, language=language)
+            for row in selectors.feed_rows(selectors.partner_hosted(partner=partner))
         ]
+        stops = selectors.partner_stops(partner=partner)
+        themes = selectors.themes_by_activity(stops.values("tour_id"))
         stops = [
-            stop_event(stop, language=language) for stop in selectors.partner_stops(partner=partner)
+            stop_event(stop, themes=themes.get(stop.tour_id, []), language=language)
+            for stop in stops
         ]
         events = sorted(hosted + stops, key=lambda event: (event.starts_at, event.uid))
         return _("Wijktour: %(name)s") % {"name": partner.name}, events
@@ -209,8 +211,8 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
 
     def build() -> tuple[str, list[FeedEvent]]:
         return _("Wijktour: my registrations"), [
-            activity_event(activity, language=language, personal=True)
-            for activity in selectors.with_feed_relations(activities)
+            activity_event(row, language=language, personal=True)
+            for row in selectors.feed_rows(activities)
         ]
 
     return calendar_response(request, version=version, language=language, build=build, private=True)
@@ -230,10 +232,7 @@ def activity_download(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
 
     def build() -> tuple[str, list[FeedEvent]]:
-        events = [
-            activity_event(activity, language=language)
-            for activity in selectors.with_feed_relations(activities)
-        ]
+        events = [activity_event(row, language=language) for row in selectors.feed_rows(activities)]
         return events[0].summary, events
 
     return calendar_response(

@@ -391,7 +391,7 @@ def make_activities(count: int, neighbourhood, partner) -> None:
         ("/feeds/activities.ics?theme=bewegen&kind=tour", 5),
         ("/feeds/neighbourhoods/indische-buurt.ics", 5),
         ("/feeds/themes/bewegen.ics", 5),
-        ("/feeds/partners/buurthuis-oost.ics", 6),
+        ("/feeds/partners/buurthuis-oost.ics", 7),
         ("/feeds/personal/secret-token.ics", 5),
     ],
 )
