@@ -40,3 +40,9 @@ def moments(next_year):
             dt.datetime.combine(autumn, dt.time(2, 30, fold=1), tzinfo=AMSTERDAM),
         ),
     }
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Users here only need to log in, not to resist cracking: hash passwords quickly."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -26,13 +26,22 @@ def test_vtimezone_rule_matches_tzdata_for_every_transition_until_2037():
         b"BEGIN:VCALENDAR\r\n" + amsterdam_vtimezone().to_ical() + b"END:VCALENDAR\r\n"
     ).timezones[0]
     tz = zone.to_tz()
-    moment = dt.datetime(1997, 1, 1, tzinfo=dt.UTC)
-    mismatches = []
-    while moment.year < 2038:
-        if moment.astimezone(tz).utcoffset() != moment.astimezone(AMSTERDAM).utcoffset():
-            mismatches.append(moment)
-        moment += dt.timedelta(minutes=30)
-    assert mismatches == []
+    # Every half hour of March and October (where the clocks change) and noon every day.
+    moments = [
+        dt.datetime(year, month, 1, tzinfo=dt.UTC) + dt.timedelta(minutes=30 * step)
+        for year in range(1997, 2038)
+        for month in (3, 10)
+        for step in range(31 * 48)
+    ] + [
+        dt.datetime(1997, 1, 1, 12, tzinfo=dt.UTC) + dt.timedelta(days=day)
+        for day in range(41 * 365)
+    ]
+    mismatches = [
+        moment
+        for moment in moments
+        if moment.astimezone(tz).utcoffset() != moment.astimezone(AMSTERDAM).utcoffset()
+    ]
+    assert (len(moments), mismatches) == (136981, [])
 
 
 def test_local_or_utc_writes_second_autumn_hour_in_utc():
