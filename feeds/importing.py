@@ -19,7 +19,6 @@ from feeds.ical import AMSTERDAM
 
 MAX_NESTING = 6
 MAX_COMPONENTS = 20_000
-# A partner agenda never repeats every hour; such a rule would only flood the agenda.
 REFUSED_FREQUENCIES = {"SECONDLY", "MINUTELY", "HOURLY"}
 MAX_LENGTHS = {"summary": 300, "location": 300, "description": 5000, "url": 500, "uid": 500}
 LINE = re.compile(rb"^(BEGIN|END):([A-Za-z-]+)", re.MULTILINE)
@@ -87,12 +86,37 @@ def web_link(component) -> str:
     return url if url.startswith(("http://", "https://")) else ""
 
 
-def refused_series(calendar: icalendar.Calendar) -> None:
-    for event in list(calendar.walk("VEVENT")):
-        rule = event.get("RRULE")
-        frequencies = {str(f).upper() for f in (rule.get("FREQ", []) if rule else [])}
-        if frequencies & REFUSED_FREQUENCIES:
-            calendar.subcomponents.remove(event)
+def readable(event) -> bool:
+    """Whether every date and repeat rule of the event can be read (icalendar keeps broken
+    values and fails only when they are used, which would sink the whole expansion)."""
+    try:
+        event["DTSTART"].dt  # noqa: B018 (reading is the check)
+        for name in ("DTEND", "RECURRENCE-ID"):
+            if name in event:
+                event[name].dt  # noqa: B018
+        if "DURATION" in event:
+            event["DURATION"].dt  # noqa: B018
+        for name in ("RDATE", "EXDATE"):
+            values = event.get(name, [])
+            for value in values if isinstance(values, list) else [values]:
+                value.dts  # noqa: B018
+        if "RRULE" in event:
+            frequencies = {str(f).upper() for f in event["RRULE"].get("FREQ", [])}
+            # A partner agenda never repeats hourly or faster; that would flood the agenda.
+            if not frequencies or frequencies & REFUSED_FREQUENCIES:
+                return False
+    except Exception:  # any failure means: leave this event out
+        return False
+    return True
+
+
+def drop_unreadable(calendar: icalendar.Calendar) -> None:
+    events = [c for c in calendar.subcomponents if c.name == "VEVENT"]
+    unreadable = [event for event in events if not readable(event)]
+    if events and len(unreadable) == len(events):
+        raise FeedParseError("broken", _("None of the events in the calendar can be read."))
+    for event in unreadable:
+        calendar.subcomponents.remove(event)
 
 
 def occurrence_of(event) -> Occurrence | None:
@@ -144,7 +168,7 @@ def parse_occurrences(
         raise FeedParseError(
             "broken", _("The calendar file is damaged and cannot be read.")
         ) from exc
-    refused_series(calendar)
+    drop_unreadable(calendar)
     try:
         expanded = recurring_ical_events.of(calendar, skip_bad_series=True).between(
             now, now + dt.timedelta(days=horizon_days)

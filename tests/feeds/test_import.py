@@ -322,3 +322,22 @@ def test_task_imports_all_feeds(calendar_server):
     result = import_all_partner_feeds.enqueue()
 
     assert result.return_value == {"feeds": 1, "failed": 0}
+
+
+def test_unreadable_dates_and_flooding_rules_are_skipped(calendar_server):
+    calendar_server.routes["/rommelig.ics"] = Route(fixture("invalid-dates.ics"))
+    feed = feed_for(calendar_server.url("/rommelig.ics"))
+
+    outcome = import_partner_feed(feed=feed)
+
+    assert (outcome.ok, [row[2] for row in stored(feed)]) == (True, ["Buurtlunch"])
+
+
+def test_feed_with_only_unreadable_events_is_an_error(calendar_server):
+    body = fixture("invalid-dates.ics").split(b"BEGIN:VEVENT\nUID:goed")[0] + b"END:VCALENDAR\n"
+    calendar_server.routes["/kapot.ics"] = Route(body)
+    feed = feed_for(calendar_server.url("/kapot.ics"))
+
+    assert import_partner_feed(feed=feed).error == (
+        "Geen enkele activiteit in de agenda is te lezen."
+    )
