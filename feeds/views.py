@@ -242,7 +242,7 @@ def activity_download(request: HttpRequest, pk: int) -> HttpResponse:
 
 class PartnerFeedForm(forms.ModelForm):
     # webcal:// is what calendar apps hand out; it is https underneath.
-    url = forms.CharField(label=gettext_lazy("calendar link (iCalendar)"), max_length=500)
+    url = forms.CharField(label=gettext_lazy("Calendar link (iCalendar)"), max_length=500)
 
     class Meta:
         model = PartnerFeed

@@ -156,3 +156,26 @@ def test_partner_editor_sets_feed_link_in_browser(page, live_server):
     assert violations == []
     assert page.locator(".messages").inner_text() == "De agendalink is opgeslagen."
     assert PartnerFeed.objects.get(partner=partner).url == "https://agenda.example.org/de-meeuw.ics"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_calendar_links_in_browser_load_nothing_from_elsewhere(page, live_server):
+    neighbourhood = NeighbourhoodFactory(slug="bos-en-lommer", name="Bos en Lommer")
+    tour = TourFactory(neighbourhood=neighbourhood, workspace=neighbourhood.workspace)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+
+    page.goto(f"{live_server.url}/tours/{tour.pk}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Zet in je agenda (.ics)").click()
+
+    assert [url for url in requested if not url.startswith(live_server.url)] == []
+    assert download.value.suggested_filename == f"{tour.title.lower().replace(' ', '-')}.ics"
+    assert (
+        page.get_by_role(
+            "link", name="Abonneer je op alle activiteiten in Bos en Lommer"
+        ).get_attribute("href")
+        == "webcal://127.0.0.1:8000/feeds/neighbourhoods/bos-en-lommer.ics"
+    )
+    assert axe_violations(page) == []
