@@ -1,6 +1,7 @@
 """Importing partners' feeds from a real local HTTP server serving real .ics files."""
 
 import datetime as dt
+import gzip
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ class Route:
     status: int = 200
     content_type: str = "text/calendar; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
+    declare_length: bool = True
 
 
 @dataclass
@@ -69,7 +71,8 @@ def calendar_server(settings) -> Iterator[CalendarServer]:
                 return
             self.send_response(route.status)
             self.send_header("Content-Type", route.content_type)
-            self.send_header("Content-Length", str(len(route.body)))
+            if route.declare_length:
+                self.send_header("Content-Length", str(len(route.body)))
             for name, value in route.headers.items():
                 self.send_header(name, value)
             self.end_headers()
@@ -194,6 +197,31 @@ def test_huge_feed_is_refused(calendar_server, settings):
     outcome = import_partner_feed(feed=feed)
 
     assert (outcome.ok, outcome.error) == (False, "De agenda is groter dan de limiet van 64 kB.")
+
+
+def test_huge_feed_without_declared_length_is_cut_off(calendar_server, settings):
+    settings.FEEDS_IMPORT_MAX_BYTES = 64 * 1024
+    body = b"BEGIN:VCALENDAR\r\n" + b"X-FILLER:" + b"x" * 200_000 + b"\r\nEND:VCALENDAR\r\n"
+    calendar_server.routes["/stream.ics"] = Route(body, declare_length=False)
+    feed = feed_for(calendar_server.url("/stream.ics"))
+
+    assert import_partner_feed(feed=feed).error == "De agenda is groter dan de limiet van 64 kB."
+
+
+def test_gzip_feed_is_read_and_a_gzip_bomb_refused(calendar_server, settings):
+    settings.FEEDS_IMPORT_MAX_BYTES = 256 * 1024
+    calendar_server.routes["/small.ics"] = Route(
+        gzip.compress(fixture("outlook.ics")), headers={"Content-Encoding": "gzip"}
+    )
+    calendar_server.routes["/bomb.ics"] = Route(
+        gzip.compress(b"BEGIN:VCALENDAR\r\n" + b" " * 50_000_000),
+        headers={"Content-Encoding": "gzip"},
+    )
+    small = feed_for(calendar_server.url("/small.ics"))
+    bomb = feed_for(calendar_server.url("/bomb.ics"))
+
+    assert import_partner_feed(feed=small).event_count == 2
+    assert import_partner_feed(feed=bomb).error == "De agenda is groter dan de limiet van 256 kB."
 
 
 def test_deeply_nested_feed_is_refused(calendar_server):

@@ -411,3 +411,34 @@ def test_feed_query_count_does_not_grow(
         response = client.get(url)
 
     assert response.status_code == 200
+
+
+def test_partner_and_personal_feeds_answer_304_from_one_aggregate(client, neighbourhood):
+    partner = PartnerFactory(slug="buurthuis-oost", workspace=neighbourhood.workspace)
+    make_activities(3, neighbourhood, partner)
+    RegistrationFactory(
+        activity=TourFactory(),
+        email="anna@praktijk.example.org",
+        feed_token_hash=hashlib.sha256(b"secret-token").hexdigest(),
+    )
+    counts = []
+    for url in ("/feeds/partners/buurthuis-oost.ics", "/feeds/personal/secret-token.ics"):
+        etag = client.get(url)["ETag"]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        counts.append((response.status_code, len(queries)))
+
+    # The partner or registration lookup, and one aggregate.
+    assert counts == [(304, 2), (304, 2)]
+
+
+def test_partner_feed_changes_when_someone_registers(client, neighbourhood):
+    partner = PartnerFactory(slug="buurthuis-oost", workspace=neighbourhood.workspace)
+    make_activities(1, neighbourhood, partner)
+    first = client.get("/feeds/partners/buurthuis-oost.ics")
+    RegistrationFactory(activity=Activity.objects.filter(kind="tour").get())
+
+    second = client.get("/feeds/partners/buurthuis-oost.ics", HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert second.status_code == 200
+    assert b"Groepsgrootte: 2 aanmeldingen" in second.content.replace(b"\r\n ", b"")
