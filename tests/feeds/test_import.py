@@ -369,3 +369,15 @@ def test_feed_with_only_unreadable_events_is_an_error(calendar_server):
     assert import_partner_feed(feed=feed).error == (
         "Geen enkele activiteit in de agenda is te lezen."
     )
+
+
+def test_outlook_feed_with_windows_zone_names_and_no_vtimezone(calendar_server):
+    calendar_server.routes["/exchange.ics"] = Route(fixture("outlook-no-vtimezone.ics"))
+    feed = feed_for(calendar_server.url("/exchange.ics"))
+
+    import_partner_feed(feed=feed)
+
+    assert [(row[2], row[3]) for row in stored(feed)] == [
+        ("Taalcafé", utc(1, 12, 18)),
+        ("Spreekuur schuldhulp", utc(7, 6, 12)),
+    ]
