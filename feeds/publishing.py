@@ -78,9 +78,10 @@ def child(activity: Activity) -> Activity:
     return activity
 
 
-def tour_programme(tour: Tour, *, stops: list[ProgrammeStop]) -> list[str]:
+def tour_programme(activity: Activity, tour: Tour, *, stops: list[ProgrammeStop]) -> list[str]:
     meeting_point = _("Meeting point")
-    lines = [f"{local_time(tour.starts_at)} {meeting_point}: {activity_location(tour) or '—'}"]
+    location = activity_location(activity) or "—"
+    lines = [f"{local_time(activity.starts_at)} {meeting_point}: {location}"]
     for stop in stops:
         if stop.arrives_at and stop.departs_at:
             when = f"{local_time(stop.arrives_at)}–{local_time(stop.departs_at)}"
@@ -90,12 +91,14 @@ def tour_programme(tour: Tour, *, stops: list[ProgrammeStop]) -> list[str]:
     end = tour.end_name or (tour.end_partner.name if tour.end_partner_id else "")
     end_line = ", ".join(part for part in (end, tour.end_address) if part)
     end_label = _("End")
-    lines.append(f"{local_time(tour.ends_at)} {end_label}" + (f": {end_line}" if end_line else ""))
+    lines.append(
+        f"{local_time(activity.ends_at)} {end_label}" + (f": {end_line}" if end_line else "")
+    )
     return lines
 
 
 def activity_description(
-    activity: Activity, *, stops: list[ProgrammeStop], personal: bool = False
+    activity: Activity, *, stops: list[ProgrammeStop], url: str, personal: bool = False
 ) -> str:
     """The programme as calendar clients show it: plain text, the times in Amsterdam."""
     detail = child(activity)
@@ -103,7 +106,9 @@ def activity_description(
     if activity.description:
         parts.append(activity.description.strip())
     if isinstance(detail, Tour):
-        parts.append(_("Programme") + ":\n" + "\n".join(tour_programme(detail, stops=stops)))
+        parts.append(
+            _("Programme") + ":\n" + "\n".join(tour_programme(activity, detail, stops=stops))
+        )
         if detail.what_to_bring:
             parts.append(_("What to bring") + f": {detail.what_to_bring.strip()}")
         if detail.bad_weather_rule:
@@ -123,13 +128,14 @@ def activity_description(
             parts.append(_("Online") + f": {detail.online_url}")
     if activity.status == Activity.Status.CANCELLED:
         parts.insert(0, _("This activity has been cancelled."))
-    parts.append(_("More information") + f": {absolute(activity.get_absolute_url())}")
+    parts.append(_("More information") + f": {url}")
     return "\n\n".join(parts)
 
 
 def activity_event(row: FeedRow, *, language: str, personal: bool = False) -> FeedEvent:
     activity = row.activity
     latitude, longitude = activity_coordinates(activity)
+    url = absolute(activity.get_absolute_url())
     return FeedEvent(
         uid=activity_uid(activity_id=activity.pk, host=uid_host()),
         summary=activity.title,
@@ -142,8 +148,8 @@ def activity_event(row: FeedRow, *, language: str, personal: bool = False) -> Fe
         location=activity_location(activity),
         latitude=latitude,
         longitude=longitude,
-        url=absolute(activity.get_absolute_url()),
-        description=activity_description(activity, stops=row.stops, personal=personal),
+        url=url,
+        description=activity_description(activity, stops=row.stops, url=url, personal=personal),
         categories=theme_names(row.themes, language=language),
     )
 

@@ -85,12 +85,47 @@ def themes_by_activity(activity_ids: QuerySet) -> dict[int, list[ThemeName]]:
     return found
 
 
+FEED_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue_partner",
+    "venue_partner__name",
+    "venue_partner__address",
+    "venue_partner__postcode",
+    "venue_partner__city",
+    "venue_partner__latitude",
+    "venue_partner__longitude",
+    "venue_name",
+    "venue_address",
+    "latitude",
+    "longitude",
+    "status",
+    "sequence",
+    "created_at",
+    "updated_at",
+    "tour__end_partner",
+    "tour__end_partner__name",
+    "tour__end_name",
+    "tour__end_address",
+    "tour__what_to_bring",
+    "tour__bad_weather_rule",
+    "knowledgesession__online_url",
+    "knowledgesession__speakers",
+    "knowledgesession__programme",
+    "knowledgesession__accreditation_points",
+    "knowledgesession__accrediting_body",
+)
+
+
 def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
     """Everything the activities' VEVENTs need, in three queries whatever their number."""
     loaded = list(
         activities.select_related("venue_partner", "tour", "tour__end_partner", "knowledgesession")
-        # The stored route is large and no feed shows it.
-        .defer("tour__route_geometry", "tour__route_problems")
+        # Only what a VEVENT shows: the stored route and the JSON settings are large.
+        .only(*FEED_FIELDS)
     )
     ids = activities.values("pk")
     stops: dict[int, list[ProgrammeStop]] = defaultdict(list)
