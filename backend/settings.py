@@ -288,3 +288,15 @@ if DJANGO_ENV == "production":
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- feeds ---
+# Importing partners' own iCalendar feeds. Private, loopback and link-local addresses are
+# refused unless FEEDS_IMPORT_ALLOW_PRIVATE (tests and intranet calendars).
+FEEDS_IMPORT_MAX_BYTES = int(env("FEEDS_IMPORT_MAX_BYTES", str(2 * 1024 * 1024)))
+FEEDS_IMPORT_HORIZON_DAYS = int(env("FEEDS_IMPORT_HORIZON_DAYS", "90"))
+FEEDS_IMPORT_TIMEOUT = float(env("FEEDS_IMPORT_TIMEOUT", "10"))
+FEEDS_IMPORT_MAX_REDIRECTS = int(env("FEEDS_IMPORT_MAX_REDIRECTS", "3"))
+FEEDS_IMPORT_MAX_EVENTS = int(env("FEEDS_IMPORT_MAX_EVENTS", "2000"))
+FEEDS_IMPORT_ALLOW_PRIVATE = env_bool("FEEDS_IMPORT_ALLOW_PRIVATE", False)
+# The domain in every published UID; keep it fixed if SITE_URL ever changes.
+FEEDS_UID_HOST = env("FEEDS_UID_HOST", "")
