@@ -260,3 +260,10 @@ if DJANGO_ENV == "production":
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- ratings ---
+# Invitations go out this many hours after an activity ended; one reminder after this many
+# days; a personal rating link (and an activity's device link) works this many days.
+RATINGS_INVITATION_DELAY_HOURS = int(env("RATINGS_INVITATION_DELAY_HOURS", "2"))
+RATINGS_REMINDER_DAYS = int(env("RATINGS_REMINDER_DAYS", "4"))
+RATINGS_LINK_DAYS = int(env("RATINGS_LINK_DAYS", "30"))
