@@ -79,7 +79,8 @@ def eligible_registrations(*, now: dt.datetime | None = None):
     """Registrations that should receive an invitation and have none yet.
 
     The activity ended at least the invitation delay ago (and not so long ago that a link
-    would already have expired) and was not cancelled. Invited are the checked-in people, or —
+    would already have expired) and was not cancelled, and the person has not rated it yet
+    (on the spot, say). Invited are the checked-in people, or —
     when nobody took attendance — every confirmed registrant. Cancelled and no-show
     registrations never are.
     """
@@ -94,6 +95,7 @@ def eligible_registrations(*, now: dt.datetime | None = None):
             activity__ends_at__gt=now - link_lifetime(),
             activity__status=Activity.Status.PUBLISHED,
             rating_invitation__isnull=True,
+            rating__isnull=True,
             anonymised_at__isnull=True,
         )
         .alias(attendance_taken=Exists(attendance_taken))

@@ -123,7 +123,8 @@ def test_dashboard_filters_by_neighbourhood_and_period(client, coordinator, work
 
     by_area = client.get("/manage/insights/", {"neighbourhood": north.pk}).context["insights"]
     by_period = client.get(
-        "/manage/insights/", {"date_from": past_datetime(50).date(), "date_to": past_datetime(30).date()}
+        "/manage/insights/",
+        {"date_from": past_datetime(50).date(), "date_to": past_datetime(30).date()},
     ).context["insights"]
 
     assert (by_area.overall.count, by_area.overall.mean) == (5, 9.0)
@@ -135,7 +136,9 @@ def test_dashboard_breakdowns_by_kind_partner_and_domain(client, coordinator, wo
     tour = rated_tour(workspace, [8] * 5)
     partner = PartnerFactory(workspace=workspace, name="Buurtkamer")
     stop = StopFactory(tour=tour, partner=partner)
-    for rating, answer in zip(tour.ratings.all(), ["yes", "yes", "yes", "maybe", "no"], strict=True):
+    for rating, answer in zip(
+        tour.ratings.all(), ["yes", "yes", "yes", "maybe", "no"], strict=True
+    ):
         StopRatingFactory(rating=rating, stop=stop, grade=7, would_refer=answer)
     session = KnowledgeSessionFactory(workspace=workspace, starts_at=past_datetime(3))
     for _ in range(5):
@@ -221,9 +224,7 @@ def test_api_bad_filters_get_400_per_field(client, coordinator):
     other = NeighbourhoodFactory()
     client.force_login(coordinator)
 
-    response = client.get(
-        "/api/insights/", {"date_from": "gisteren", "neighbourhood": other.pk}
-    )
+    response = client.get("/api/insights/", {"date_from": "gisteren", "neighbourhood": other.pk})
 
     assert response.status_code == 400
     assert sorted(response.json()) == ["date_from"]
