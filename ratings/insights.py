@@ -48,6 +48,11 @@ class InsightsFilter:
         return query
 
 
+# The coordinator's on-the-spot link page per activity; formatted, not reversed, per row
+# because the dashboard may list hundreds of activities.
+DEVICE_LINK = "/manage/insights/activity/{pk}/device-link/"
+
+
 @dataclass
 class ActivityRow:
     pk: int
@@ -58,6 +63,10 @@ class ActivityRow:
     counts: statistics.ActivityCounts
     summary: statistics.GradeSummary
     device_ratings: int = 0
+
+    @property
+    def device_link(self) -> str:
+        return DEVICE_LINK.format(pk=self.pk)
 
 
 @dataclass
@@ -180,6 +189,7 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
             "grade",
             "would_refer",
         )
+        .annotate(number=Count("pk"))
         .order_by()
     )
 
@@ -207,8 +217,10 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
     ]
     by_activity.sort(key=lambda row: (row.starts_at, row.pk), reverse=True)
 
-    partner_names = {pid: (name, slug) for pid, name, slug, _g, _w in stop_rows}
-    partner_figures = statistics.partner_figures((pid, g, w) for pid, _n, _s, g, w in stop_rows)
+    partner_names = {pid: (name, slug) for pid, name, slug, _g, _w, _c in stop_rows}
+    partner_figures = statistics.partner_figures(
+        (pid, g, w, c) for pid, _n, _s, g, w, c in stop_rows
+    )
     by_partner = sorted(
         (
             PartnerRow(pk=pid, name=partner_names[pid][0], slug=partner_names[pid][1], figures=f)
@@ -218,7 +230,8 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
     )
     responses = sum(1 for *_rest, source in ratings if source == Rating.Source.LINK)
     no_neighbourhood = "—"
-    local_now = timezone.localtime(now)
+    # Months in local time, computed once per activity rather than once per rating.
+    activity_day = {pk: timezone.localdate(row[3]) for pk, row in activities.items()}
     return Insights(
         activities=len(activities),
         tours=sum(1 for row in activities.values() if row[2] == Activity.Kind.TOUR),
@@ -234,9 +247,7 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
         tour_summary=statistics.summarise(
             [g for a, g, _d, _s in ratings if activities[a][2] == Activity.Kind.TOUR]
         ),
-        trend=statistics.monthly_trend(
-            (timezone.localtime(activities[a][3], local_now.tzinfo), g) for a, g, _d, _s in ratings
-        ),
+        trend=statistics.monthly_trend((activity_day[a], g) for a, g, _d, _s in ratings),
         by_activity=by_activity,
         by_neighbourhood=statistics.breakdown(
             ((activities[a][4] or no_neighbourhood, g) for a, g, _d, _s in ratings),
@@ -277,18 +288,19 @@ def collect_partner_insights(*, partner: Partner) -> PartnerInsights:
             stop__partner=partner, rating__activity__status=Activity.Status.PUBLISHED
         )
         .values_list("stop__tour_id", "stop__tour__title", "grade", "would_refer")
+        .annotate(number=Count("pk"))
         .order_by()
     )
-    figures = statistics.partner_figures((partner.pk, g, w) for _t, _n, g, w in stop_rows).get(
-        partner.pk
-    )
+    figures = statistics.partner_figures(
+        (partner.pk, g, w, c) for _t, _n, g, w, c in stop_rows
+    ).get(partner.pk)
     if figures is None:
         figures = statistics.PartnerFigures(
             key=partner.pk, grades=statistics.summarise([]), answers=0, refer=None
         )
-    titles = {tour_id: title for tour_id, title, _g, _w in stop_rows}
+    titles = {tour_id: title for tour_id, title, _g, _w, _c in stop_rows}
     per_tour = statistics.breakdown(
-        ((tour_id, g) for tour_id, _n, g, _w in stop_rows if g is not None),
+        ((tour_id, g) for tour_id, _n, g, _w, c in stop_rows if g is not None for _ in range(c)),
         label=lambda key: titles[key],
     )
     comments = list(

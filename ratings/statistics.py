@@ -143,22 +143,23 @@ class PartnerFigures:
 
 
 def partner_figures(
-    rows: Iterable[tuple[Hashable, int | None, str]], *, threshold: int = MIN_RATINGS
+    rows: Iterable[tuple[Hashable, int | None, str, int]], *, threshold: int = MIN_RATINGS
 ) -> dict[Hashable, PartnerFigures]:
-    """Per partner key from (key, grade or None, would_refer answer) stop-rating rows.
+    """Per partner key from (key, grade or None, would_refer answer, number) rows — stop
+    ratings counted per distinct answer, so the database can group them.
 
     A partner below the threshold (counted in stop ratings) has its grades and shares
     withheld alike.
     """
     grades: dict[Hashable, list[int]] = defaultdict(list)
-    answers: dict[Hashable, list[str]] = defaultdict(list)
+    answers: dict[Hashable, Counter] = defaultdict(Counter)
     seen: dict[Hashable, int] = defaultdict(int)
-    for key, grade, answer in rows:
-        seen[key] += 1
+    for key, grade, answer, number in rows:
+        seen[key] += number
         if grade is not None:
-            grades[key].append(grade)
+            grades[key].extend([grade] * number)
         if answer:
-            answers[key].append(answer)
+            answers[key][answer] += number
     figures = {}
     for key, count in seen.items():
         summary = summarise(grades[key], threshold=threshold)
@@ -166,8 +167,8 @@ def partner_figures(
         figures[key] = PartnerFigures(
             key=key,
             grades=summary,
-            answers=len(answers[key]),
-            refer=None if withheld else refer_shares(answers[key]),
+            answers=sum(answers[key].values()),
+            refer=None if withheld else refer_shares(answers[key].elements()),
         )
     return figures
 

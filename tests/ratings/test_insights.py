@@ -347,3 +347,11 @@ def test_device_link_page_refuses_other_workspaces(client, coordinator):
 
 def test_stop_rating_refer_choices_match_statistics():
     assert tuple(StopRating.Refer.values) == ("yes", "maybe", "no")
+
+
+def test_device_link_format_matches_url_conf():
+    from django.urls import reverse
+
+    from ratings.insights import DEVICE_LINK
+
+    assert DEVICE_LINK.format(pk=42) == reverse("ratings:device_link", args=[42])

@@ -101,7 +101,7 @@ def test_monthly_trend_groups_by_month_oldest_first():
 
 
 def test_partner_figures_withholds_small_partners():
-    rows = [("a", 8, "yes")] * 4 + [("b", 9, "yes")] * 3 + [("b", 7, "no")] * 2
+    rows = [("a", 8, "yes", 4), ("b", 9, "yes", 2), ("b", 9, "yes", 1), ("b", 7, "no", 2)]
 
     figures = statistics.partner_figures(rows)
 
