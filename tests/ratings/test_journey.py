@@ -14,6 +14,7 @@ from tests.factories import (
     RatingInvitationFactory,
     RegistrationFactory,
     StopFactory,
+    UserFactory,
 )
 
 LINK = re.compile(r"(https?://\S+/ratings/[\w-]+/)")
@@ -80,4 +81,35 @@ def test_participant_rates_from_the_email_and_coordinator_sees_it(
     assert headline == "1 wijktour, 5 professionals, gemiddeld 8,6"
     assert page.locator("#figure-response-rate").inner_text() == "100 %"
     assert page.locator("#figure-mean").inner_text() == "8,6"
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_device_form_and_partner_view_are_accessible(page, live_server, settings):
+    settings.SITE_URL = live_server.url
+    tour = PastTourFactory(title="Wijktour Noord")
+    partner = PartnerFactory(workspace=tour.workspace, name="Buurthuis Noord", slug="bh-noord")
+    StopFactory(tour=tour, partner=partner, position=1)
+    editor = UserFactory(username="redacteur")
+    partner.editors.add(editor)
+
+    page.goto(services.device_url(activity=tour))
+    assert page.locator("h1").inner_text() == "Hoe was Wijktour Noord?"
+    assert axe_violations(page) == []
+    page.locator("fieldset", has_text="Uw cijfer voor deze activiteit").get_by_label(
+        "10", exact=True
+    ).check()
+    page.get_by_role("button", name="Beoordeling versturen").click()
+    assert page.locator(".message.success").first.inner_text() == (
+        "Dank u wel! Uw beoordeling is opgeslagen op dit apparaat."
+    )
+    assert Rating.objects.get().source == "device"
+
+    page.goto(live_server.url + "/accounts/login/?next=/manage/insights/partner/bh-noord/")
+    page.locator("#id_username").fill("redacteur")
+    page.locator("#id_password").fill("correct-horse-battery")
+    page.locator("main").get_by_role("button").click()
+    page.wait_for_url("**/manage/insights/partner/bh-noord/")
+    assert page.locator("h1").inner_text() == "Hoe deelnemers Buurthuis Noord beoordeelden"
     assert axe_violations(page) == []
