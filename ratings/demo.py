@@ -49,13 +49,14 @@ def _pick(rng: random.Random, weights: dict) -> object:
 
 def seed(*, stdout) -> None:
     now = timezone.now()
-    year_ago = now - dt.timedelta(days=400)
+    # Last year's programme; the demo's first tours lie a good year back.
+    since = now - dt.timedelta(days=730)
     activities = list(
         Activity.objects.filter(
             workspace__slug=WORKSPACE,
             status=Activity.Status.PUBLISHED,
             ends_at__lt=now,
-            starts_at__gte=year_ago,
+            starts_at__gte=since,
         ).order_by("starts_at", "pk")
     )
     if not activities:

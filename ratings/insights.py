@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -87,12 +87,15 @@ class Insights:
     registrations: int
     attendees: int
     professionals: int
+    tour_professionals: int
+    session_professionals: int
     invited: int
     responses: int
     device_ratings: int
     response_rate: float | None
     overall: statistics.GradeSummary
     tour_summary: statistics.GradeSummary
+    session_summary: statistics.GradeSummary
     trend: list[tuple[str, statistics.GradeSummary]]
     by_activity: list[ActivityRow]
     by_neighbourhood: list[statistics.Breakdown]
@@ -115,12 +118,15 @@ class Insights:
             "registrations": self.registrations,
             "attendees": self.attendees,
             "professionals": self.professionals,
+            "tour_professionals": self.tour_professionals,
+            "session_professionals": self.session_professionals,
             "invited": self.invited,
             "responses": self.responses,
             "device_ratings": self.device_ratings,
             "response_rate": (None if self.response_rate is None else round(self.response_rate, 4)),
             "overall": self.overall.as_dict(),
             "tours_overall": self.tour_summary.as_dict(),
+            "sessions_overall": self.session_summary.as_dict(),
             "trend": [{"month": month, **summary.as_dict()} for month, summary in self.trend],
             "by_activity": [
                 {
@@ -164,13 +170,25 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
         .order_by()
     )
     counts = statistics.activity_counts(status_rows)
+    # Unique professionals: distinct e-mail addresses among the attendees (checked in, or
+    # confirmed where nobody took attendance), overall and per kind, in one query.
+    attendance_taken = Registration.objects.filter(
+        activity_id=OuterRef("activity_id"),
+        status__in=[Registration.Status.ATTENDED, Registration.Status.NO_SHOW],
+    )
     professionals = (
-        Registration.objects.filter(
-            activity__in=activity_query,
-            status__in=[Registration.Status.ATTENDED, Registration.Status.CONFIRMED],
-        )
+        Registration.objects.filter(activity__in=activity_query)
+        .alias(attendance_taken=Exists(attendance_taken))
         .annotate(address=Lower("email"))
-        .aggregate(number=Count("address", distinct=True))["number"]
+        .filter(
+            Q(status=Registration.Status.ATTENDED)
+            | Q(status=Registration.Status.CONFIRMED, attendance_taken=False)
+        )
+        .aggregate(
+            overall=Count("address", distinct=True),
+            tour=Count("address", distinct=True, filter=Q(activity__kind=Activity.Kind.TOUR)),
+            session=Count("address", distinct=True, filter=Q(activity__kind=Activity.Kind.SESSION)),
+        )
     )
     invited = RatingInvitation.objects.filter(
         registration__activity__in=activity_query, sent_at__isnull=False
@@ -238,7 +256,9 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
         sessions=sum(1 for row in activities.values() if row[2] == Activity.Kind.SESSION),
         registrations=sum(c.registrations for c in counts.values()),
         attendees=sum(c.attendees for c in counts.values()),
-        professionals=professionals,
+        professionals=professionals["overall"],
+        tour_professionals=professionals["tour"],
+        session_professionals=professionals["session"],
         invited=invited,
         responses=responses,
         device_ratings=len(ratings) - responses,
@@ -246,6 +266,9 @@ def collect_insights(*, scope: InsightsFilter, now: dt.datetime | None = None) -
         overall=statistics.summarise([g for _a, g, _d, _s in ratings]),
         tour_summary=statistics.summarise(
             [g for a, g, _d, _s in ratings if activities[a][2] == Activity.Kind.TOUR]
+        ),
+        session_summary=statistics.summarise(
+            [g for a, g, _d, _s in ratings if activities[a][2] == Activity.Kind.SESSION]
         ),
         trend=statistics.monthly_trend((activity_day[a], g) for a, g, _d, _s in ratings),
         by_activity=by_activity,

@@ -125,7 +125,12 @@ def invite_raters(*, now: dt.datetime | None = None) -> int:
             except IntegrityError:
                 continue  # another run created it first
         unsent = RatingInvitation.objects.filter(
-            sent_at__isnull=True, registration__activity__ends_at__gt=now - link_lifetime()
+            sent_at__isnull=True,
+            registration__activity__ends_at__gt=now - link_lifetime(),
+            registration__status__in=[
+                Registration.Status.ATTENDED,
+                Registration.Status.CONFIRMED,
+            ],
         ).values_list("pk", flat=True)
         queued = 0
         for invitation_id in list(unsent):

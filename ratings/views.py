@@ -18,6 +18,7 @@ from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from activities.models import Activity
@@ -94,6 +95,7 @@ def _handle_form(
     return response, None
 
 
+@never_cache  # personal page: no shared cache may keep it
 @require_http_methods(["GET", "POST"])
 def rating_form(request: HttpRequest, token: str) -> HttpResponse:
     """The personal link. GET only shows the form (a mail scanner uses nothing up)."""
@@ -135,6 +137,7 @@ def rating_form(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("ratings:form", token=token)
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 def device_form(request: HttpRequest, activity_id: int, token: str) -> HttpResponse:
     """The shared on-the-spot link: no personal data, one rating per device (signed cookie)."""

@@ -145,8 +145,14 @@ def test_dashboard_breakdowns_by_kind_partner_and_domain(client, coordinator, wo
         LinkRatingFactory(activity=session, grade=10)
     client.force_login(coordinator)
 
-    insights = client.get("/manage/insights/").context["insights"]
+    response = client.get("/manage/insights/")
 
+    insights = response.context["insights"]
+    text = " ".join(response.text.split())
+    assert (
+        '<p class="headline" id="headline"> 1 wijktour, 5 professionals, gemiddeld 8,0 </p>' in text
+    )
+    assert "1 kenniscafé, 5 professionals, gemiddeld 10,0 </p>" in text
     assert [(b.label, b.summary.mean) for b in insights.by_kind] == [
         ("Kenniscafé", 10.0),
         ("Wijktour", 8.0),

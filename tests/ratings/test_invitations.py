@@ -138,3 +138,33 @@ def test_no_reminder_after_rating(smtp_server, client, settings):
     client.post(f"/ratings/{token}/", {"grade": "9"})
 
     assert services.send_rating_reminders(now=timezone.now() + dt.timedelta(days=5)) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unsent_invitation_of_a_since_cancelled_registration_is_not_sent(smtp_server):
+    _tour, (registration,) = tour_with("attended")
+    RatingInvitation.objects.create(registration=registration, token_hash=services.new_token()[1])
+    Registration.objects.filter(pk=registration.pk).update(status="cancelled")
+
+    assert services.invite_raters() == 0
+    assert smtp_server.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_failed_mail_is_sent_again_on_the_next_run(smtp_server, settings):
+    tour_with("attended")
+    working = settings.MAILERS
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},  # nothing listens here
+        }
+    }
+
+    services.invite_raters()
+    assert RatingInvitation.objects.get().sent_at is None
+    settings.MAILERS = working
+    services.invite_raters()
+
+    assert len(smtp_server.messages) == 1
+    assert RatingInvitation.objects.get().sent_at is not None

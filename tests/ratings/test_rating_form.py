@@ -42,6 +42,7 @@ def test_get_shows_form_and_uses_nothing_up(client, tour_with_stops):
     second = client.get(f"/ratings/{token}/")
 
     assert (first.status_code, second.status_code) == (200, 200)
+    assert "no-store" in first.headers["Cache-Control"]
     assert "Hoe was Wijktour Bos en Lommer?" in first.text
     assert "Zou u bewoners nu doorverwijzen naar Partner 2?" in first.text
     assert "schrijf nooit iets over cliënten of patiënten" in first.text
