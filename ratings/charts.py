@@ -62,9 +62,15 @@ def bar_chart(
             f'<text x="{centre:.1f}" y="{label_y:.1f}" text-anchor="middle" font-size="12" '
             f'fill="{INK}">{escape(bar.text if bar.value is not None else "–")}</text>'
         )
+        # A two-word label ("mrt 2026") goes on two lines so a year of months fits.
+        lines = bar.label.split(" ", 1)
+        spans = "".join(
+            f'<tspan x="{centre:.1f}" dy="{0 if n == 0 else 13}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(
-            f'<text x="{centre:.1f}" y="{height - bottom + 16}" text-anchor="middle" '
-            f'font-size="12" fill="{INK}">{escape(bar.label)}</text>'
+            f'<text x="{centre:.1f}" y="{height - bottom + 14}" text-anchor="middle" '
+            f'font-size="12" fill="{INK}">{spans}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

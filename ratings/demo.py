@@ -19,8 +19,14 @@ from ratings.services import link_lifetime, new_token
 from tours.models import Stop
 
 WORKSPACE = "ros-amsterdam"
-# Weights for grades 6..10: mostly 8s and 9s, a few 6s; the mean comes out at about 8.4.
-GRADE_WEIGHTS = {6: 4, 7: 12, 8: 36, 9: 35, 10: 13}
+# Shares of grades 6..10 (percent) for a so-so, a typical and a great activity (means 8.14,
+# 8.41 and 8.69): mostly 8s and 9s, a few 6s. Cycling through them by activity gives each its
+# own character while last year's eleven tours average about 8.4.
+GRADE_PROFILES = [
+    {6: 4, 7: 12, 8: 36, 9: 35, 10: 13},
+    {6: 6, 7: 18, 8: 40, 9: 28, 10: 8},
+    {6: 2, 7: 7, 8: 30, 9: 42, 10: 19},
+]
 REFER_WEIGHTS = {"yes": 62, "maybe": 29, "no": 9}
 RESPONSE_SHARE = 0.78
 MOST_VALUABLE = [
@@ -47,6 +53,17 @@ def _pick(rng: random.Random, weights: dict) -> object:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+def grade_quota(count: int, shares: dict[int, int]) -> list[int]:
+    """`count` grades in the given shares (largest-remainder rounding), so a small group's
+    average still comes out where the profile puts it."""
+    exact = {grade: count * share / 100 for grade, share in shares.items()}
+    quota = {grade: int(value) for grade, value in exact.items()}
+    by_remainder = sorted(exact, key=lambda grade: exact[grade] - quota[grade], reverse=True)
+    for grade in by_remainder[: count - sum(quota.values())]:
+        quota[grade] += 1
+    return [grade for grade, number in quota.items() for _ in range(number)]
+
+
 def seed(*, stdout) -> None:
     now = timezone.now()
     # Last year's programme; the demo's first tours lie a good year back.
@@ -69,7 +86,7 @@ def seed(*, stdout) -> None:
         activity__in=activities,
         status__in=[Registration.Status.ATTENDED, Registration.Status.CONFIRMED],
     ).order_by("activity_id", "pk")
-    rated = 0
+    responders: dict[int, list[Registration]] = {}
     for registration in registrations:
         activity = next(a for a in activities if a.pk == registration.activity_id)
         sent_at = activity.ends_at + dt.timedelta(hours=2)
@@ -83,31 +100,55 @@ def seed(*, stdout) -> None:
             },
         )
         rng = random.Random(f"wijktour-demo|{activity.title}|{registration.email}")
-        if rng.random() > RESPONSE_SHARE:
-            continue
-        RatingInvitation.objects.filter(registration=registration, used_at=None).update(
-            used_at=sent_at + dt.timedelta(hours=rng.randint(1, 72))
-        )
-        grade = _pick(rng, GRADE_WEIGHTS)
-        comment, consent = rng.choice(COMMENTS) if rng.random() < 0.45 else ("", False)
-        rating, _ = Rating.objects.update_or_create(
-            registration=registration,
-            defaults={
-                "activity": activity,
-                "source": Rating.Source.LINK,
-                "grade": grade,
-                "most_valuable": rng.choice(MOST_VALUABLE) if rng.random() < 0.7 else "",
-                "comment": comment,
-                "consent_to_share": consent,
-                "rater_domain": registration.domain,
-            },
-        )
-        for stop in stops_by_tour.get(activity.pk, []):
-            stop_grade = min(10, max(5, grade + rng.choice([-1, 0, 0, 0, 1])))
-            StopRating.objects.update_or_create(
-                rating=rating,
-                stop=stop,
-                defaults={"grade": stop_grade, "would_refer": _pick(rng, REFER_WEIGHTS)},
+        if rng.random() <= RESPONSE_SHARE:
+            responders.setdefault(activity.pk, []).append(registration)
+    rated = 0
+    for index, activity in enumerate(activities):
+        people = responders.get(activity.pk, [])
+        rng = random.Random(f"wijktour-demo|{activity.title}")
+        grades = grade_quota(len(people), GRADE_PROFILES[index % len(GRADE_PROFILES)])
+        rng.shuffle(grades)
+        for registration, grade in zip(people, grades, strict=True):
+            _rate(
+                registration=registration,
+                activity=activity,
+                grade=grade,
+                rng=rng,
+                stops=stops_by_tour.get(activity.pk, []),
             )
-        rated += 1
+            rated += 1
     stdout.write(f"Ratings: {rated} ratings for {len(activities)} past activities.")
+
+
+def _rate(
+    *,
+    registration: Registration,
+    activity: Activity,
+    grade: int,
+    rng: random.Random,
+    stops: list[Stop],
+) -> None:
+    sent_at = activity.ends_at + dt.timedelta(hours=2)
+    RatingInvitation.objects.filter(registration=registration, used_at=None).update(
+        used_at=sent_at + dt.timedelta(hours=rng.randint(1, 72))
+    )
+    comment, consent = rng.choice(COMMENTS) if rng.random() < 0.45 else ("", False)
+    rating, _ = Rating.objects.update_or_create(
+        registration=registration,
+        defaults={
+            "activity": activity,
+            "source": Rating.Source.LINK,
+            "grade": grade,
+            "most_valuable": rng.choice(MOST_VALUABLE) if rng.random() < 0.7 else "",
+            "comment": comment,
+            "consent_to_share": consent,
+            "rater_domain": registration.domain,
+        },
+    )
+    for stop in stops:
+        stop_grade = min(10, max(5, grade + rng.choice([-1, 0, 0, 0, 1])))
+        StopRating.objects.update_or_create(
+            rating=rating,
+            stop=stop,
+            defaults={"grade": stop_grade, "would_refer": _pick(rng, REFER_WEIGHTS)},
+        )

@@ -32,17 +32,14 @@ class RatingForm(forms.Form):
         label=_("What was most valuable to you?"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "aria-describedby": "comment-warning"}),
     )
     comment = forms.CharField(
         label=_("Comment or tip for the organisers"),
-        help_text=_(
-            "Please do not write anything about clients or patients, or anything that could "
-            "identify them."
-        ),
         required=False,
         max_length=4000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        # The page shows the warning never to write about clients or patients above both.
+        widget=forms.Textarea(attrs={"rows": 4, "aria-describedby": "comment-warning"}),
     )
     consent_to_share = forms.BooleanField(
         label=_(

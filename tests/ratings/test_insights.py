@@ -361,3 +361,35 @@ def test_device_link_format_matches_url_conf():
     from ratings.insights import DEVICE_LINK
 
     assert DEVICE_LINK.format(pk=42) == reverse("ratings:device_link", args=[42])
+
+
+def _partner_ratings(partner, tour, stop, count: int) -> None:
+    for index in range(count):
+        rating = LinkRatingFactory(
+            activity=tour, grade=7 + index % 3, comment=f"Tip {index}", consent_to_share=True
+        )
+        StopRatingFactory(rating=rating, stop=stop)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/manage/insights/partner/p-constant/",
+        "/manage/insights/export/ratings.csv",
+        "/manage/insights/export/aggregates.csv",
+    ],
+)
+def test_partner_view_and_exports_query_count_does_not_grow(client, coordinator, workspace, url):
+    partner = PartnerFactory(workspace=workspace, slug="p-constant")
+    tour = PastTourFactory(workspace=workspace)
+    stop = StopFactory(tour=tour, partner=partner)
+    client.force_login(coordinator)
+    counts = []
+    for more in (1, 2, 47):  # 1, 3 and 50 ratings
+        _partner_ratings(partner, tour, stop, more)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+
+    assert counts == [counts[0]] * 3
