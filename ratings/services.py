@@ -180,7 +180,7 @@ def send_rating_reminders(*, now: dt.datetime | None = None) -> int:
 
 
 def _deliver(*, invitation_id: int, token: str, reminder: bool) -> None:
-    invitation = RatingInvitation.objects.select_related("registration__activity").get(
+    invitation = RatingInvitation.objects.select_related("registration__activity__coordinator").get(
         pk=invitation_id
     )
     try:
@@ -216,6 +216,8 @@ def build_invitation_mail(
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[registration.email],
+        # Questions about the activity go to the person who organised it.
+        reply_to=[activity.coordinator.email] if activity.coordinator_id else [],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(html, "text/html")

@@ -393,3 +393,14 @@ def test_partner_view_and_exports_query_count_does_not_grow(client, coordinator,
         counts.append(len(queries))
 
     assert counts == [counts[0]] * 3
+
+
+@pytest.mark.django_db
+def test_device_link_panel_for_check_in_pages_links_to_the_qr_page():
+    from django.template.loader import render_to_string
+
+    tour = PastTourFactory()
+
+    html = render_to_string("ratings/_device_link_panel.html", {"activity": tour})
+
+    assert f'href="/manage/insights/activity/{tour.pk}/device-link/"' in html

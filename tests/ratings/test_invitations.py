@@ -10,7 +10,7 @@ from activities.models import Registration
 from ratings import services
 from ratings.models import RatingInvitation
 from ratings.tasks import send_rating_invitations
-from tests.factories import PastTourFactory, RegistrationFactory
+from tests.factories import PastTourFactory, RegistrationFactory, UserFactory
 
 LINK = re.compile(r"https?://\S+/ratings/([\w-]+)/")
 
@@ -168,3 +168,13 @@ def test_failed_mail_is_sent_again_on_the_next_run(smtp_server, settings):
 
     assert len(smtp_server.messages) == 1
     assert RatingInvitation.objects.get().sent_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_replies_go_to_the_coordinator(smtp_server):
+    coordinator = UserFactory(email="sanne@steunpunt.example.org")
+    tour_with("attended", coordinator=coordinator)
+
+    services.invite_raters()
+
+    assert smtp_server.messages[0]["Reply-To"] == "sanne@steunpunt.example.org"
