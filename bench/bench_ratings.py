@@ -159,14 +159,17 @@ def naive_dashboard() -> None:
     statistics.median(grades)
 
 
-def timed(function, repeat: int = REPEAT) -> float:
+def timed(function, repeat: int = REPEAT) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds. CPU time shows the cost when the machine is shared
+    (wall time then includes waiting for a core)."""
     function()  # warm-up
-    samples = []
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         function()
-        samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - start_cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
 def main() -> None:
@@ -194,15 +197,17 @@ def main() -> None:
         ),
         "API /api/insights/": timed(api),
     }
-    naive = results["baseline: naive per-group queries"]
-    floor_time = results["floor: /manage/ page"]
-    for name, seconds in results.items():
+    naive = results["baseline: naive per-group queries"][0]
+    floor_time = results["floor: /manage/ page"][0]
+    print(f"{'':45s} {'wall':>9s} {'cpu':>9s}   {'vs naive':>8s}   {'vs floor':>8s}")
+    for name, (seconds, cpu) in results.items():
         print(
-            f"{name:45s} {seconds * 1000:8.1f} ms   "
-            f"{seconds / naive:5.2f}× naive   {seconds / floor_time:6.1f}× floor"
+            f"{name:45s} {seconds * 1000:6.1f} ms {cpu * 1000:6.1f} ms   "
+            f"{seconds / naive:7.2f}×   {seconds / floor_time:7.1f}×"
         )
-    goal = results["dashboard /manage/insights/"]
-    print(f"goal < 500 ms: {'met' if goal < 0.5 else 'MISSED'} ({goal * 1000:.0f} ms)")
+    goal, goal_cpu = results["dashboard /manage/insights/"]
+    verdict = "met" if goal < 0.5 else "MISSED"
+    print(f"goal < 500 ms: {verdict} ({goal * 1000:.0f} ms wall, {goal_cpu * 1000:.0f} ms CPU)")
 
 
 if __name__ == "__main__":

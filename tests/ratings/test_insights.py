@@ -201,8 +201,8 @@ def test_dashboard_query_count_is_fixed(client, coordinator, workspace, django_a
     _ratings(workspace, 50)
 
     # session, user, coordinator check (nav), coordinator check, workspaces, activities,
-    # statuses, professionals, invitations, ratings, stop ratings, neighbourhood choices
-    with django_assert_num_queries(12):
+    # statuses, professionals, invitations, ratings, partners, stop ratings, neighbourhoods
+    with django_assert_num_queries(13):
         client.get("/manage/insights/")
 
 
