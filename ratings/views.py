@@ -290,6 +290,11 @@ def device_link(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
+def _cell(text: str) -> str:
+    """Free text made safe for spreadsheets: a leading =, +, - or @ would run as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
+
+
 def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -369,8 +374,8 @@ def export_ratings(request: HttpRequest) -> HttpResponse:
                 source,
                 domain,
                 grade,
-                valuable,
-                comment if consent else "",
+                _cell(valuable),
+                _cell(comment) if consent else "",
             ]
         )
     return response

@@ -404,3 +404,14 @@ def test_device_link_panel_for_check_in_pages_links_to_the_qr_page():
     html = render_to_string("ratings/_device_link_panel.html", {"activity": tour})
 
     assert f'href="/manage/insights/activity/{tour.pk}/device-link/"' in html
+
+
+@pytest.mark.django_db
+def test_csv_of_ratings_defuses_spreadsheet_formulas(client, coordinator, workspace):
+    tour = PastTourFactory(workspace=workspace)
+    LinkRatingFactory(activity=tour, comment="=HYPERLINK(1)", consent_to_share=True)
+    client.force_login(coordinator)
+
+    body = client.get("/manage/insights/export/ratings.csv").content.decode("utf-8-sig")
+
+    assert body.splitlines()[1].endswith(";'=HYPERLINK(1)")
