@@ -300,3 +300,10 @@ FEEDS_IMPORT_MAX_EVENTS = int(env("FEEDS_IMPORT_MAX_EVENTS", "2000"))
 FEEDS_IMPORT_ALLOW_PRIVATE = env_bool("FEEDS_IMPORT_ALLOW_PRIVATE", False)
 # The domain in every published UID; keep it fixed if SITE_URL ever changes.
 FEEDS_UID_HOST = env("FEEDS_UID_HOST", "")
+
+# --- ratings ---
+# Invitations go out this many hours after an activity ended; one reminder after this many
+# days; a personal rating link (and an activity's device link) works this many days.
+RATINGS_INVITATION_DELAY_HOURS = int(env("RATINGS_INVITATION_DELAY_HOURS", "2"))
+RATINGS_REMINDER_DAYS = int(env("RATINGS_REMINDER_DAYS", "4"))
+RATINGS_LINK_DAYS = int(env("RATINGS_LINK_DAYS", "30"))

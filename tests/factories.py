@@ -198,3 +198,63 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     profession = Profession.GP
     domain = factory.LazyAttribute(lambda o: PROFESSION_DOMAIN[o.profession])
     status = Registration.Status.CONFIRMED
+
+
+# --- ratings ---
+from ratings.models import Rating, RatingInvitation, StopRating  # noqa: E402
+
+
+def past_datetime(days_ago: int = 7, hour: int = 13):
+    """An aware datetime some days back, local time."""
+    day = dt.date.today() - dt.timedelta(days=days_ago)
+    return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=AMSTERDAM)
+
+
+class PastTourFactory(TourFactory):
+    """A tour that has already taken place."""
+
+    starts_at = factory.LazyFunction(lambda: past_datetime(7))
+
+
+class RatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rating
+
+    activity = factory.SubFactory(PastTourFactory)
+    registration = None
+    source = Rating.Source.DEVICE
+    grade = 8
+
+
+class LinkRatingFactory(RatingFactory):
+    """A rating given through a registration's personal link."""
+
+    registration = factory.SubFactory(
+        RegistrationFactory,
+        activity=factory.SelfAttribute("..activity"),
+        status=Registration.Status.ATTENDED,
+    )
+    source = Rating.Source.LINK
+    rater_domain = factory.LazyAttribute(lambda o: o.registration.domain)
+
+
+class StopRatingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StopRating
+
+    rating = factory.SubFactory(RatingFactory)
+    stop = factory.SubFactory(StopFactory, tour=factory.SelfAttribute("..rating.activity"))
+    grade = 8
+    would_refer = StopRating.Refer.YES
+
+
+class RatingInvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RatingInvitation
+
+    registration = factory.SubFactory(
+        RegistrationFactory,
+        activity=factory.SubFactory(PastTourFactory),
+        status=Registration.Status.ATTENDED,
+    )
+    token_hash = factory.Sequence(lambda n: f"{n:064x}")
