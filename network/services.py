@@ -418,16 +418,16 @@ def _parse_row(
 def import_partners_csv(*, workspace: Workspace, file: io.TextIOBase | str) -> ImportResult:
     """Create or update (by slug) every partner in the CSV, or nothing at all.
 
-    Every bad row is reported with its line number (the header is line 1) and reason in one
-    PartnerImportError, so a coordinator fixes the whole file in one go.
+    Every bad row is reported with its line number and reason in one PartnerImportError, so a
+    coordinator fixes the whole file in one go. Lines count as a spreadsheet's rows do: the
+    header is line 1, the first partner line 2 (a cell with line breaks stays one row).
     """
     text = file if isinstance(file, str) else file.read()
     text = text.removeprefix("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    # Dutch spreadsheet programs save CSV with semicolons; the header line tells which.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     missing = sorted(CSV_REQUIRED - set(header))
