@@ -89,6 +89,8 @@ def build_map(spec: MapSpec, *, static_url: str = "/static/") -> folium.Map:
             [point.lat, point.lon],
             icon=_icon(point),
             tooltip=_template_literal_safe(escape(point.title)),  # rendered as HTML
+            # Leaflet makes markers keyboard buttons; the title gives them an accessible name.
+            title=point.title,
             popup=(
                 folium.Popup(_template_literal_safe(point.popup_html), max_width=320)
                 if point.popup_html

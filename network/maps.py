@@ -18,16 +18,17 @@ from network.models import Partner
 def partner_popup(partner: Partner) -> str:
     """Name linking to the detail page, themes and how to refer, all escaped."""
     themes = ", ".join(t.name for t in partner.themes.all())
+    themes_label, refer_label = _("Themes"), _("How to refer")
     parts = [
         f'<strong><a href="{escape(partner.get_absolute_url())}">{escape(partner.name)}</a>'
         "</strong>",
         f"<br>{escape(partner.get_domain_display())}",
     ]
     if themes:
-        parts.append(f"<br><em>{escape(_('Themes'))}:</em> {escape(themes)}")
+        parts.append(f"<br><em>{escape(themes_label)}:</em> {escape(themes)}")
     if partner.referral_info:
         referral = Truncator(partner.referral_info).chars(200)
-        parts.append(f"<br><em>{escape(_('How to refer'))}:</em> {escape(referral)}")
+        parts.append(f"<br><em>{escape(refer_label)}:</em> {escape(referral)}")
     return "".join(parts)
 
 

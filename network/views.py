@@ -55,9 +55,13 @@ def social_map(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("name")
         .prefetch_related(Prefetch("themes", Theme.objects.order_by("name")))
     )
-    map_parts = partners_map(
-        partners=partners, centre=(neighbourhood.latitude, neighbourhood.longitude)
+    # One partner gives no bounds to fit: centre on it rather than on the neighbourhood.
+    centre = (
+        (partners[0].latitude, partners[0].longitude)
+        if len(partners) == 1
+        else (neighbourhood.latitude, neighbourhood.longitude)
     )
+    map_parts = partners_map(partners=partners, centre=centre)
     return render(
         request,
         "network/social_map.html",

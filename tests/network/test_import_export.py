@@ -101,7 +101,9 @@ def test_import_partners_csv_reports_missing_columns():
         import_partners_csv(workspace=WorkspaceFactory(), file="name,city\nA,Amsterdam\n")
 
     assert caught.value.errors == [
-        RowError(1, "header", "Missing columns: address, domain, latitude, longitude, postcode.")
+        RowError(
+            1, "header", "Ontbrekende kolommen: address, domain, latitude, longitude, postcode."
+        )
     ]
 
 
@@ -232,7 +234,8 @@ def test_import_partners_command_exits_non_zero(workspace, tmp_path, capsys):
 
     assert caught.value.code == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        "line 1: header: Missing columns: address, city, domain, latitude, longitude, postcode."
+        "line 1: header: Ontbrekende kolommen: "
+        "address, city, domain, latitude, longitude, postcode."
     )
 
 
