@@ -6,7 +6,7 @@ Writes go through network.services, the same functions the pages use.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.reverse import reverse
 
 from core.models import Workspace
 from core.permissions import coordinator_workspaces
@@ -217,6 +218,31 @@ class PartnerSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"slug": {"required": False, "validators": []}}
 
+    def to_representation(self, instance: Partner) -> dict:
+        """Plain attribute reads instead of DRF's per-field machinery: the list endpoint
+        serves hundreds of partners, and every field here is a simple value. Relations come
+        from `attach_relations` when the view prepared them, else from the database."""
+        relations = (
+            getattr(instance, "_api_relations", None) or _relations_of([instance])[instance.pk]
+        )
+        data = {"url": self._url(instance)}
+        for name in PARTNER_FIELDS:
+            data[name] = getattr(instance, name)
+        data["workspace"] = instance.workspace.slug
+        data["themes"] = relations["themes"]
+        data["neighbourhoods"] = relations["neighbourhoods"]
+        data["visiting_windows"] = relations["windows"]
+        return data
+
+    def _url(self, instance: Partner) -> str:
+        template = self.context.get("_url_template")
+        if template is None:
+            request = self.context.get("request")
+            path = reverse("partner-detail", kwargs={"slug": "__slug__"})
+            template = request.build_absolute_uri(path) if request else path
+            self.context["_url_template"] = template
+        return template.replace("__slug__", instance.slug)
+
     def validate_slug(self, value: str) -> str:
         others = Partner.objects.filter(slug=value)
         if self.instance is not None:
@@ -251,6 +277,38 @@ class PartnerSerializer(serializers.ModelSerializer):
             return update_partner(partner=instance, fields=fields, **relations)
         except DjangoValidationError as exc:
             raise _api_error(exc) from exc
+
+
+def _relations_of(partners: list[Partner]) -> dict[int, dict]:
+    """Theme and neighbourhood slugs and visiting windows per partner, in three flat
+    queries (tuples, no model instances)."""
+    ids = [p.pk for p in partners]
+    relations = {p.pk: {"themes": [], "neighbourhoods": [], "windows": []} for p in partners}
+    theme_link = Partner.themes.through.objects.filter(partner_id__in=ids)
+    for partner_id, slug in theme_link.order_by("theme__slug").values_list(
+        "partner_id", "theme__slug"
+    ):
+        relations[partner_id]["themes"].append(slug)
+    hood_link = Partner.neighbourhoods.through.objects.filter(partner_id__in=ids)
+    for partner_id, slug in hood_link.order_by("neighbourhood__slug").values_list(
+        "partner_id", "neighbourhood__slug"
+    ):
+        relations[partner_id]["neighbourhoods"].append(slug)
+    windows = VisitingWindow.objects.filter(partner_id__in=ids).order_by("weekday", "opens_at")
+    for partner_id, weekday, opens, closes in windows.values_list(
+        "partner_id", "weekday", "opens_at", "closes_at"
+    ):
+        relations[partner_id]["windows"].append(
+            {"weekday": weekday, "opens_at": opens.isoformat(), "closes_at": closes.isoformat()}
+        )
+    return relations
+
+
+def attach_relations(partners: list[Partner]) -> list[Partner]:
+    relations = _relations_of(partners) if partners else {}
+    for partner in partners:
+        partner._api_relations = relations[partner.pk]
+    return partners
 
 
 class PartnerFilter(filters.FilterSet):
@@ -288,16 +346,15 @@ class PartnerViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Partner]:
-        partners = Partner.objects.select_related("workspace").prefetch_related(
-            Prefetch("themes", Theme.objects.order_by("slug")),
-            Prefetch("neighbourhoods", Neighbourhood.objects.order_by("slug")),
-            "visiting_windows",
-        )
         visible = Q(is_active=True)
         if self.request.user.is_authenticated:
             visible |= Q(workspace__in=coordinator_workspaces(user=self.request.user))
-        # distinct(): the slug filters join many-to-many tables.
-        return partners.filter(visible).distinct().order_by("name", "pk")
+        # No distinct() needed: the slug filters match at most one theme/neighbourhood each.
+        return Partner.objects.filter(visible).select_related("workspace").order_by("name", "pk")
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        return attach_relations(list(page)) if page is not None else None
 
     def perform_create(self, serializer) -> None:
         workspace = _target_workspace(self.request)
