@@ -47,6 +47,7 @@ class PartnerForm(forms.ModelForm):
             "longitude": forms.NumberInput(attrs={"step": "any", "data-map-lon": ""}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
+        labels = {"themes": _("Themes"), "neighbourhoods": _("Neighbourhoods")}
         help_texts = {
             "latitude": _("Click the map to place the partner; the coordinates follow."),
             "slug": _("Used in web addresses. Leave empty to make one from the name."),
