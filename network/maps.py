@@ -17,29 +17,41 @@ from core.vocab import DOMAIN_COLOURS, Domain
 from network.models import Partner
 
 
-def partner_popup(partner: Partner) -> str:
-    """Name linking to the detail page, themes and how to refer, all escaped."""
+def domain_labels() -> dict[str, str]:
+    """Domain labels in the active language, resolved once: get_FOO_display() translates
+    all nine choices on every call, which adds up over hundreds of partners."""
+    return {value: str(label) for value, label in Domain.choices}
+
+
+def partner_popup(partner: Partner, *, labels: dict[str, str] | None = None) -> str:
+    """Name linking to the detail page, domain, themes and how to refer, all escaped."""
+    labels = labels or {
+        **domain_labels(),
+        "themes": _("Themes"),
+        "refer": _("How to refer"),
+    }
     themes = ", ".join(t.name for t in partner.themes.all())
-    themes_label, refer_label = _("Themes"), _("How to refer")
+    url = getattr(partner, "detail_url", None) or partner.get_absolute_url()
     parts = [
-        f'<strong><a href="{escape(partner.get_absolute_url())}">{escape(partner.name)}</a>'
-        "</strong>",
-        f"<br>{escape(partner.get_domain_display())}",
+        f'<strong><a href="{escape(url)}">{escape(partner.name)}</a></strong>',
+        f"<br>{escape(labels.get(partner.domain, partner.domain))}",
     ]
     if themes:
-        parts.append(f"<br><em>{escape(themes_label)}:</em> {escape(themes)}")
+        parts.append(f"<br><em>{escape(labels['themes'])}:</em> {escape(themes)}")
     if partner.referral_info:
         referral = Truncator(partner.referral_info).chars(200)
-        parts.append(f"<br><em>{escape(refer_label)}:</em> {escape(referral)}")
+        parts.append(f"<br><em>{escape(labels['refer'])}:</em> {escape(referral)}")
     return "".join(parts)
 
 
-def partner_point(partner: Partner, *, popup: bool = True) -> MapPoint:
+def partner_point(
+    partner: Partner, *, popup: bool = True, labels: dict[str, str] | None = None
+) -> MapPoint:
     return MapPoint(
         lat=partner.latitude,
         lon=partner.longitude,
         title=partner.name,
-        popup_html=partner_popup(partner) if popup else "",
+        popup_html=partner_popup(partner, labels=labels) if popup else "",
         colour=DOMAIN_COLOURS.get(partner.domain, "#1a5e96"),
     )
 
@@ -95,7 +107,8 @@ def partners_map(
     zoom: int = 15,
     popups: bool = True,
 ) -> MapParts:
-    points = [partner_point(p, popup=popups) for p in partners]
+    labels = {**domain_labels(), "themes": _("Themes"), "refer": _("How to refer")}
+    points = [partner_point(p, popup=popups, labels=labels) for p in partners]
     spec = MapSpec(
         centre=centre,
         tile_url=settings.MAP_TILE_URL,

@@ -3,10 +3,11 @@
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from network.access import can_edit_partner
 from network.forms import MapFilterForm
-from network.maps import domain_legend, partners_map
+from network.maps import domain_labels, domain_legend, partners_map
 from network.models import Neighbourhood, Partner, Theme
 
 
@@ -55,6 +56,12 @@ def social_map(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("name")
         .prefetch_related(Prefetch("themes", Theme.objects.order_by("name")))
     )
+    # Resolved once for all partners: reverse() and choice labels cost per call.
+    labels = domain_labels()
+    url_template = reverse("network:partner", kwargs={"slug": "__slug__"})
+    for partner in partners:
+        partner.domain_label = labels[partner.domain]
+        partner.detail_url = url_template.replace("__slug__", partner.slug)
     # One partner gives no bounds to fit: centre on it rather than on the neighbourhood.
     centre = (
         (partners[0].latitude, partners[0].longitude)
