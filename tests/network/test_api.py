@@ -341,3 +341,17 @@ def test_api_schema_has_no_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+@pytest.mark.django_db
+def test_partner_editor_cannot_write_through_api(api):
+    partner = PartnerFactory(name="Oud")
+    editor = UserFactory()
+    partner.editors.add(editor)
+    api.force_authenticate(editor)
+
+    response = api.patch(f"/api/partners/{partner.slug}/", {"name": "Nieuw"}, format="json")
+
+    assert response.status_code == 403
+    partner.refresh_from_db()
+    assert partner.name == "Oud"
