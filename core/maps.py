@@ -48,6 +48,13 @@ class MapSpec:
     fit_to_points: bool = True
 
 
+def _template_literal_safe(html: str) -> str:
+    """folium puts popup and tooltip HTML inside JavaScript template literals: a backtick,
+    `${` or backslash in user text would end the literal or run code. As HTML entities they
+    still display the same."""
+    return html.replace("\\", "&#92;").replace("`", "&#96;").replace("${", "&#36;{")
+
+
 def _icon(point: MapPoint) -> folium.DivIcon:
     if point.kind == "number":
         html = f'<div class="marker-number" aria-hidden="true">{escape(point.label)}</div>'
@@ -81,8 +88,14 @@ def build_map(spec: MapSpec, *, static_url: str = "/static/") -> folium.Map:
         folium.Marker(
             [point.lat, point.lon],
             icon=_icon(point),
-            tooltip=point.title,
-            popup=folium.Popup(point.popup_html, max_width=320) if point.popup_html else None,
+            tooltip=_template_literal_safe(escape(point.title)),  # rendered as HTML
+            # Leaflet makes markers keyboard buttons; the title gives them an accessible name.
+            title=point.title,
+            popup=(
+                folium.Popup(_template_literal_safe(point.popup_html), max_width=320)
+                if point.popup_html
+                else None
+            ),
         ).add_to(fmap)
     if spec.fit_to_points and len(spec.points) > 1:
         lats = [p.lat for p in spec.points]
