@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from core.permissions import coordinator_workspaces, is_coordinator
 
@@ -9,6 +9,9 @@ from core.permissions import coordinator_workspaces, is_coordinator
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if not is_coordinator(user=request.user):
+        # Partner editors sign in to the same place; their home is their partners' list.
+        if request.user.edited_partners.exists():
+            return redirect("network:manage_partners")
         raise PermissionDenied
     workspaces = coordinator_workspaces(user=request.user).prefetch_related("neighbourhoods")
     return render(request, "core/dashboard.html", {"workspaces": workspaces})

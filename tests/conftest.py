@@ -63,6 +63,12 @@ def smtp_server(settings) -> Iterator[Mailbox]:
         controller.stop()
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    """Real hashing costs about a second per user on this machine; tests need no secrecy."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium driven by Playwright (browsers cannot be downloaded here)."""

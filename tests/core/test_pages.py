@@ -1,7 +1,7 @@
 import pytest
 
 from tests.conftest import axe_violations
-from tests.factories import CoordinatorFactory, NeighbourhoodFactory
+from tests.factories import CoordinatorFactory, NeighbourhoodFactory, PartnerFactory, UserFactory
 
 
 @pytest.mark.django_db
@@ -68,3 +68,15 @@ def test_home_page_speaks_dutch_navigation(client):
 
     assert "Naar de inhoud" in response.text
     assert "Inloggen" in response.text
+
+
+@pytest.mark.django_db
+def test_dashboard_sends_partner_editor_to_their_partners(client):
+    editor = UserFactory()
+    PartnerFactory().editors.add(editor)
+    client.force_login(editor)
+
+    response = client.get("/manage/")
+
+    assert response.status_code == 302
+    assert response.url == "/manage/partners/"
