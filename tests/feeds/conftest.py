@@ -41,8 +41,3 @@ def moments(next_year):
         ),
     }
 
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Users here only need to log in, not to resist cracking: hash passwords quickly."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
