@@ -54,7 +54,7 @@ def clock(seconds: int | None) -> str:
     return f"{seconds // 3600 % 24:02d}:{seconds % 3600 // 60:02d}"
 
 
-def _windows_for(partner: Partner, weekday: int) -> tuple[tuple[int, int], ...] | None:
+def windows_for(partner: Partner, weekday: int) -> tuple[tuple[int, int], ...] | None:
     """The partner's visiting hours on a weekday in seconds; None when it has none at all."""
     windows = list(partner.visiting_windows.all())
     if not windows:
@@ -99,7 +99,7 @@ def problem_message(problem: dict) -> str:
     )
 
 
-def _problem_dict(problem: planning.Problem, name: str) -> dict:
+def problem_dict(problem: planning.Problem, name: str) -> dict:
     return {
         "key": problem.key,
         "name": name,
@@ -209,7 +209,7 @@ def create_tour(
         neighbourhood=neighbourhood,
         kind=Activity.Kind.TOUR,
         status=Activity.Status.DRAFT,
-        leg_buffer_minutes=details.pop("leg_buffer_minutes", None) or _default_leg_buffer(),
+        leg_buffer_minutes=details.pop("leg_buffer_minutes", None) or default_leg_buffer(),
         **details,
     )
     _check_scope(tour)
@@ -219,7 +219,7 @@ def create_tour(
     return tour
 
 
-def _default_leg_buffer() -> int:
+def default_leg_buffer() -> int:
     return settings.ROUTING_LEG_BUFFER_MINUTES
 
 
@@ -367,6 +367,17 @@ def use_best_order(*, tour: Tour) -> Plan:
 Plan = planning.Plan
 
 
+STORED_ROUTE_FIELDS = (
+    "total_distance_m",
+    "total_cycling_s",
+    "route_geometry",
+    "route_estimated",
+    "route_problems",
+    "ends_at",
+    "sequence",
+)
+
+
 def meeting_point(tour: Tour) -> planning.Place:
     if tour.latitude is None or tour.longitude is None:
         raise TourError(_("Give the meeting point coordinates first."), field="latitude")
@@ -402,6 +413,7 @@ def compose_route(*, tour: Tour) -> Plan:
 
     Stops that fit nowhere are kept, after the ordered ones, and reported as problems.
     """
+    given = tour
     tour = Tour.objects.select_for_update().get(pk=tour.pk)
     stops = list(
         tour.stops.select_related("partner")
@@ -418,7 +430,7 @@ def compose_route(*, tour: Tour) -> Plan:
             lon=stop.partner.longitude,
             visit_s=stop.visit_minutes * 60,
             name=stop.partner.name,
-            windows=_windows_for(stop.partner, day.weekday()),
+            windows=windows_for(stop.partner, day.weekday()),
         )
         for stop in stops
     ]
@@ -434,6 +446,10 @@ def compose_route(*, tour: Tour) -> Plan:
     except planning.PlanningError as exc:
         raise TourError(str(exc)) from exc
     _store_plan(tour, stops, plan, day)
+    # The caller's instance must not overwrite the new schedule with stale values on save().
+    for name in STORED_ROUTE_FIELDS:
+        setattr(given, name, getattr(tour, name))
+    given._attendee_values = dict(tour._attendee_values)
     return plan
 
 
@@ -473,21 +489,11 @@ def _store_plan(tour: Tour, stops: list[Stop], plan: Plan, day: dt.date) -> None
     }
     tour.route_estimated = plan.estimated
     tour.route_problems = [
-        _problem_dict(problem, by_key[problem.key].partner.name) for problem in plan.problems
+        problem_dict(problem, by_key[problem.key].partner.name) for problem in plan.problems
     ]
     ends_at = at_seconds(day, plan.end_arrival_s)
     tour.ends_at = ends_at if ends_at > tour.starts_at else tour.starts_at + dt.timedelta(minutes=1)
-    tour.save(
-        update_fields=[
-            "total_distance_m",
-            "total_cycling_s",
-            "route_geometry",
-            "route_estimated",
-            "route_problems",
-            "ends_at",
-            "updated_at",
-        ]
-    )
+    tour.save(update_fields=[*STORED_ROUTE_FIELDS, "updated_at"])
 
 
 # --- suggestion ------------------------------------------------------------------------------
@@ -523,7 +529,7 @@ def suggest_tour(
     if min_stops > max_stops:
         raise TourError(_("The minimum cannot exceed the maximum."), field="min_stops")
     end = end or start
-    buffer_s = (buffer_minutes if buffer_minutes is not None else _default_leg_buffer()) * 60
+    buffer_s = (buffer_minutes if buffer_minutes is not None else default_leg_buffer()) * 60
     day = timezone.localtime(starts_at).date()
     start_s = seconds_of_day(starts_at)
     deadline = start_s + budget_minutes * 60
@@ -547,7 +553,7 @@ def suggest_tour(
                     lon=p.longitude,
                     visit_s=visit_minutes * 60,
                     name=p.name,
-                    windows=_windows_for(p, day.weekday()),
+                    windows=windows_for(p, day.weekday()),
                 )
                 for p in partners
             ],
@@ -573,7 +579,7 @@ def suggest_tour(
         remaining.sort(key=score, reverse=True)
         for partner in list(remaining):
             remaining.remove(partner)
-            if _windows_for(partner, day.weekday()) == ():
+            if windows_for(partner, day.weekday()) == ():
                 continue
             plan = plan_for([*chosen, partner])
             if not plan.dropped and plan.end_arrival_s <= deadline:
