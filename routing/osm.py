@@ -26,7 +26,9 @@ from scipy.sparse.csgraph import connected_components
 
 from routing.geo import haversine_m_arrays
 
-BLOCKING_ACCESS = frozenset({"no", "private", "agricultural", "forestry", "delivery", "use_sidepath"})
+BLOCKING_ACCESS = frozenset(
+    {"no", "private", "agricultural", "forestry", "delivery", "use_sidepath"}
+)
 EXPLICIT_BIKE_ACCESS = frozenset({"yes", "designated", "permissive"})
 # Highways a bike may use without any bicycle tag.
 BIKE_HIGHWAYS = frozenset(

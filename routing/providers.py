@@ -124,9 +124,7 @@ class OsmProvider:
             typical_speed = float(np.median(graph.lengths.data) / np.median(graph.durations.data))
         self._typical_speed_ms = max(typical_speed, 0.5)
 
-    def _project(
-        self, lat: NDArray[np.float64], lon: NDArray[np.float64]
-    ) -> NDArray[np.float64]:
+    def _project(self, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:
         # Equirectangular projection is accurate to well under 1 % within a city.
         x = np.radians(lon) * EARTH_RADIUS_M * np.cos(np.radians(self._lat0))
         y = np.radians(lat) * EARTH_RADIUS_M
