@@ -105,9 +105,9 @@ def classify_way(*, tags: Mapping[str, str], profile: BicycleProfile) -> WayRule
     if access in BLOCKING_ACCESS:
         return None
     speed: float
-    if highway in BIKE_HIGHWAYS:
-        speed = profile.speed_for(highway)
-    elif highway in BIKE_ONLY_IF_TAGGED and bicycle in EXPLICIT_BIKE_ACCESS:
+    if highway in BIKE_HIGHWAYS or (
+        highway in BIKE_ONLY_IF_TAGGED and bicycle in EXPLICIT_BIKE_ACCESS
+    ):
         speed = profile.speed_for(highway)
     elif highway in PUSHABLE_HIGHWAYS and profile.pushing_speed_kmh is not None:
         speed = profile.pushing_speed_kmh
