@@ -69,7 +69,8 @@ def test_build_provider_osrm_makes_no_request():
 
 def test_travel_matrix_accepts_lists_and_takes_submatrix():
     matrix = TravelMatrix(
-        durations=[[0, 1, 2], [3, 0, 4], [5, 6, 0]], distances=[[0, 10, 20], [30, 0, 40], [50, 60, 0]]
+        durations=[[0, 1, 2], [3, 0, 4], [5, 6, 0]],
+        distances=[[0, 10, 20], [30, 0, 40], [50, 60, 0]],
     )
     sub = matrix.take([2, 0])
     assert isinstance(matrix.durations, np.ndarray)

@@ -1,3 +1,4 @@
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +20,7 @@ def node(node_id: int) -> Point:
 
 
 def path_length(ids: list[int]) -> float:
-    return sum(haversine_m(node(a), node(b)) for a, b in zip(ids, ids[1:], strict=False))
+    return sum(haversine_m(node(a), node(b)) for a, b in itertools.pairwise(ids))
 
 
 @pytest.fixture(scope="module")
