@@ -60,7 +60,7 @@ class StopSerializer(serializers.ModelSerializer):
 
 
 class ProblemSerializer(serializers.Serializer):
-    stop = serializers.IntegerField()
+    stop = serializers.IntegerField(allow_null=True, help_text="Null: about the whole tour.")
     kind = serializers.CharField()
     message = serializers.CharField()
 
@@ -505,29 +505,22 @@ class RoutePlanView(APIView):
                 start_s=services.seconds_of_day(starts_at),
                 buffer_s=(buffer if buffer is not None else services.default_leg_buffer()) * 60,
                 fixed_order=data["fixed_order"],
+                latest_end_s=(
+                    services.seconds_of_day(data["ends_by"]) if data.get("ends_by") else None
+                ),
             )
         except planning.PlanningError as exc:
             return Response({"non_field_errors": [str(exc)]}, status=503)
         by_key = {s.key: s for s in plan_stops}
         problems = [
             {
-                "stop": int(p.key),
+                "stop": int(p.key) if p.key in by_key else None,
                 "kind": p.kind,
                 "message": services.problem_message(services.problem_dict(p, by_key[p.key].name)),
             }
             for p in plan.problems
         ]
         ends_at = services.at_seconds(day, plan.end_arrival_s)
-        if data.get("ends_by") and ends_at > data["ends_by"]:
-            problems.append(
-                {
-                    "stop": -1,
-                    "kind": "over_budget",
-                    "message": services.problem_message(
-                        {"kind": "over_budget", "arrival": services.clock(plan.end_arrival_s)}
-                    ),
-                }
-            )
         stops_out = []
         for key, arrival, departure in zip(
             plan.order, plan.arrivals_s, plan.departures_s, strict=True

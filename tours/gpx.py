@@ -1,12 +1,13 @@
-"""GPX 1.1 for a composed tour: a waypoint per stop and the route as a track."""
+"""GPX 1.1 for a composed tour (routing.gpx): a waypoint per stop with its times, the meeting
+point and end, and the stored route as a track."""
 
 from __future__ import annotations
 
-import gpxpy.gpx
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from routing.geo import Point
+from routing.gpx import build_gpx
 from tours.models import Stop, Tour
 
 
@@ -15,50 +16,38 @@ def _time(value) -> str:
 
 
 def tour_gpx(tour: Tour, stops: list[Stop]) -> str:
-    gpx = gpxpy.gpx.GPX()
-    gpx.creator = "Wijktour"
-    gpx.name = tour.title
-    gpx.description = tour.description or None
-    gpx.link = f"{settings.SITE_URL}{tour.get_absolute_url()}"
-    gpx.link_text = tour.title
+    waypoints: list[tuple[str, Point, str]] = []
     if tour.latitude is not None:
-        gpx.waypoints.append(
-            gpxpy.gpx.GPXWaypoint(
-                tour.latitude,
-                tour.longitude,
-                name=f"{_('Start')}: {tour.venue_name}",
-                description=f"{_('Meeting point')} {_time(tour.starts_at)}",
-                time=tour.starts_at,
-                symbol="Flag, Green",
+        waypoints.append(
+            (
+                f"{_('Start')}: {tour.venue_name}",
+                Point(tour.latitude, tour.longitude),
+                f"{_('Meeting point')} {_time(tour.starts_at)}",
             )
         )
     for stop in stops:
-        gpx.waypoints.append(
-            gpxpy.gpx.GPXWaypoint(
-                stop.partner.latitude,
-                stop.partner.longitude,
-                name=f"{stop.position}. {stop.partner.name}",
-                description=_("Arrival %(arrival)s, departure %(departure)s")
-                % {"arrival": _time(stop.arrives_at), "departure": _time(stop.departs_at)},
-                time=stop.arrives_at,
-                symbol="Flag, Blue",
+        times = _("Arrival %(arrival)s, departure %(departure)s") % {
+            "arrival": _time(stop.arrives_at),
+            "departure": _time(stop.departs_at),
+        }
+        address = f"{stop.partner.address}, {stop.partner.city}"
+        waypoints.append(
+            (
+                f"{stop.position}. {stop.partner.name}",
+                Point(stop.partner.latitude, stop.partner.longitude),
+                f"{times}. {address}",
             )
         )
     if tour.end_latitude is not None:
-        gpx.waypoints.append(
-            gpxpy.gpx.GPXWaypoint(
-                tour.end_latitude,
-                tour.end_longitude,
-                name=f"{_('End')}: {tour.end_name}",
-                description=f"{_('End')} {_time(tour.ends_at)}",
-                time=tour.ends_at,
-                symbol="Flag, Red",
+        waypoints.append(
+            (
+                f"{_('End')}: {tour.end_name or tour.venue_name}",
+                Point(tour.end_latitude, tour.end_longitude),
+                f"{_('End')} {_time(tour.ends_at)}",
             )
         )
-    track = gpxpy.gpx.GPXTrack(name=tour.title)
-    segment = gpxpy.gpx.GPXTrackSegment()
-    for lon, lat in (tour.route_geometry or {}).get("coordinates", []):
-        segment.points.append(gpxpy.gpx.GPXTrackPoint(lat, lon))
-    track.segments.append(segment)
-    gpx.tracks.append(track)
-    return gpx.to_xml(version="1.1")
+    track = [Point(lat, lon) for lon, lat in (tour.route_geometry or {}).get("coordinates", [])]
+    description = f"{timezone.localtime(tour.starts_at):%Y-%m-%d %H:%M}. {tour.description}"
+    return build_gpx(
+        name=tour.title, description=description.strip(), waypoints=waypoints, track=track
+    )

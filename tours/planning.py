@@ -7,12 +7,20 @@ midnight of the tour's date, local time. No request or model in sight.
 
 from __future__ import annotations
 
-import math
+import itertools
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
+
+from routing.geo import Point, haversine_m
+from routing.osm import StreetGraph
+from routing.providers import ProviderError, TravelTimeProvider, build_provider
+from routing.solver import RoutePlan, StopInput
+from routing.solver import plan_route as solve_route
+from routing.suggest import Candidate, suggest_stops
 
 
 @dataclass(frozen=True)
@@ -43,7 +51,9 @@ class Leg:
 class Problem:
     """Why a stop could not be fitted (or is late, in a fixed order).
 
-    kind: closed_day | closes_before_arrival | visit_past_closing | conflict | opens_after
+    kind: closed_day, or a reason code of routing.solver (closes_before_arrival,
+    departs_after_close, conflicts_with_other_stops, visit_longer_than_window,
+    no_time_to_finish, finishes_after_latest_end, left_out_by_search).
     """
 
     key: str
@@ -82,160 +92,116 @@ class PlanningError(Exception):
 # --- providers -------------------------------------------------------------------------------
 
 
-def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
-def provider_name() -> str:
-    return settings.ROUTING_PROVIDER
-
-
-def _routing_provider():
-    """The routing package's provider chosen in settings (None when the package is absent)."""
-    try:
-        from routing import providers
-    except ImportError:
-        return None
-    name = settings.ROUTING_PROVIDER
-    if name == "osm":
-        return providers.OsmProvider(graph=load_street_graph(str(settings.ROUTING_GRAPH_PATH)))
-    if name == "osrm":
-        if not settings.ROUTING_OSRM_URL:
-            raise PlanningError("ROUTING_OSRM_URL is not set.")
-        return providers.OsrmProvider(base_url=settings.ROUTING_OSRM_URL)
-    return providers.StraightLineProvider(
-        detour_factor=settings.ROUTING_DETOUR_FACTOR, speed_kmh=settings.ROUTING_SPEED_KMH
-    )
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return haversine_m(Point(*a), Point(*b))
 
 
 @lru_cache(maxsize=2)
-def load_street_graph(path: str):
-    from routing.graph import StreetGraph
-
-    if not Path(path).exists():
-        raise PlanningError(f"No street graph at {path}; run manage.py load_street_network.")
+def _street_graph(path: str, modified: float) -> StreetGraph:
+    # Keyed on the file time too, so a new load_street_network is picked up without a restart.
     return StreetGraph.load(path)
 
 
-def _matrix(points: list[tuple[float, float]]) -> tuple[list[list[int]], list[list[int]]]:
-    """(distance_m, duration_s) matrices between all points, from the configured provider."""
-    provider = _routing_provider()
-    if provider is not None:
-        matrix = provider.matrix(points)
-        return matrix.distances_m, matrix.durations_s
-    factor = settings.ROUTING_DETOUR_FACTOR
-    speed_ms = settings.ROUTING_SPEED_KMH / 3.6
-    distances = [[round(haversine_m(a, b) * factor) for b in points] for a in points]
-    durations = [[round(d / speed_ms) for d in row] for row in distances]
-    return distances, durations
+@lru_cache(maxsize=4)
+def _osm_provider(path: str, modified: float) -> TravelTimeProvider:
+    return build_provider(name="osm", graph=_street_graph(path, modified))
 
 
-def _geometry(points: list[tuple[float, float]]) -> tuple[list[tuple[float, float]], bool]:
-    provider = _routing_provider()
-    if provider is not None and settings.ROUTING_PROVIDER != "straight":
-        return list(provider.route_geometry(points)), False
-    return list(points), True
+def graph_modified(path: Path) -> float:
+    marker = path / "nodes.npz" if path.is_dir() else path
+    return os.stat(marker).st_mtime
+
+
+def provider() -> TravelTimeProvider:
+    """The travel-time provider chosen in settings (ROUTING_PROVIDER)."""
+    name = settings.ROUTING_PROVIDER
+    if name == "osm":
+        path = Path(settings.ROUTING_GRAPH_PATH)
+        if not path.exists():
+            raise PlanningError(
+                f"No street graph at {path}; load one with manage.py load_street_network FILE."
+            )
+        return _osm_provider(str(path), graph_modified(path))
+    if name == "osrm":
+        if not settings.ROUTING_OSRM_URL:
+            raise PlanningError("ROUTING_PROVIDER is osrm but ROUTING_OSRM_URL is not set.")
+        return build_provider(name="osrm", base_url=settings.ROUTING_OSRM_URL)
+    if name != "straight":
+        raise PlanningError(f"Unknown ROUTING_PROVIDER {name!r}; use straight, osm or osrm.")
+    return build_provider(
+        name="straight",
+        detour_factor=settings.ROUTING_DETOUR_FACTOR,
+        speed_kmh=settings.ROUTING_SPEED_KMH,
+    )
 
 
 # --- ordering --------------------------------------------------------------------------------
 
-
-def _visit(ready_s: int, stop: PlanStop) -> tuple[int, int] | None:  # (arrival, departure) or None
-    if stop.windows is None:
-        return ready_s, ready_s + stop.visit_s
-    for opens, closes in sorted(stop.windows):
-        arrival = max(ready_s, opens)
-        if arrival + stop.visit_s <= closes:
-            return arrival, arrival + stop.visit_s
-    return None
+# A stop closed all day gets a window it can never fit, so a fixed order flags it.
+NEVER = ((0, 0),)
 
 
-def _explain(key: str, stop: PlanStop, earliest_s: int) -> Problem:
-    if stop.windows is not None and not stop.windows:
+def _stop_input(stop: PlanStop) -> StopInput:
+    windows = () if stop.windows is None else (tuple(stop.windows) or NEVER)
+    return StopInput(
+        key=stop.key,
+        point=Point(stop.lat, stop.lon),
+        visit_seconds=stop.visit_s,
+        windows=windows,
+        name=stop.name,
+    )
+
+
+def _problem(key: str, reason: str, detail: dict[str, int], closed: set[str]) -> Problem:
+    if key in closed:
         return Problem(key=key, kind="closed_day")
-    windows = sorted(stop.windows or [])
-    last_opens, last_closes = windows[-1]
-    if earliest_s >= last_closes:
-        return Problem(
-            key=key,
-            kind="closes_before_arrival",
-            opens_s=last_opens,
-            closes_s=last_closes,
-            arrival_s=earliest_s,
-        )
-    if max(earliest_s, last_opens) + stop.visit_s > last_closes:
-        arrival = max(earliest_s, last_opens)
-        return Problem(
-            key=key,
-            kind="visit_past_closing",
-            opens_s=last_opens,
-            closes_s=last_closes,
-            arrival_s=arrival,
-            departure_s=arrival + stop.visit_s,
-        )
-    return Problem(key=key, kind="conflict", opens_s=last_opens, closes_s=last_closes)
+    arrival = detail.get("arrival", detail.get("earliest_arrival", detail.get("end")))
+    return Problem(
+        key=key,
+        kind=reason,
+        closes_s=detail.get("closes_at", detail.get("latest_end")),
+        arrival_s=arrival,
+        departure_s=detail.get("departure", detail.get("earliest_end")),
+    )
 
 
-def _best_order_exact(
-    stops: list[PlanStop], durations: list[list[int]], start_s: int, buffer_s: int
-) -> list[int]:
-    """Held–Karp over subsets with windows: the largest feasible subset, then earliest finish.
-
-    Node 0 is the start, 1..n the stops, n+1 the end. Earliest departure dominates (waiting is
-    allowed), so keeping only the earliest time per (subset, last) state is exact.
-    """
-    n = len(stops)
-    end = n + 1
-    best: dict[tuple[int, int], tuple[int, list[int]]] = {}
-    frontier: dict[tuple[int, int], tuple[int, list[int]]] = {(0, 0): (start_s, [])}
-    best[(0, 0)] = frontier[(0, 0)]
-    while frontier:
-        following: dict[tuple[int, int], tuple[int, list[int]]] = {}
-        for (mask, last), (ready, path) in frontier.items():
-            for i in range(n):
-                if mask & (1 << i):
-                    continue
-                visit = _visit(ready + durations[last][i + 1] + buffer_s, stops[i])
-                if visit is None:
-                    continue
-                state = (mask | (1 << i), i + 1)
-                if state not in following or visit[1] < following[state][0]:
-                    following[state] = (visit[1], [*path, i])
-        best.update(following)
-        frontier = following
-
-    def finish(item: tuple[tuple[int, int], tuple[int, list[int]]]) -> tuple[int, int]:
-        (mask, last), (ready, _path) = item
-        return (-mask.bit_count(), ready + durations[last][end])
-
-    return min(best.items(), key=finish)[1][1]
+def _geometry(travel: TravelTimeProvider, points: list[Point]) -> list[tuple[float, float]]:
+    line: list[tuple[float, float]] = []
+    for a, b in itertools.pairwise(points):
+        leg = [(p.lat, p.lon) for p in travel.leg_geometry(a, b)]
+        line.extend(leg[1:] if line and leg and leg[0] == line[-1] else leg)
+    return line
 
 
-def _best_order_greedy(
-    stops: list[PlanStop], durations: list[list[int]], start_s: int, buffer_s: int
-) -> list[int]:
-    """Nearest feasible neighbour; only used for many stops when the routing package is absent."""
-    remaining = set(range(len(stops)))
-    order: list[int] = []
-    last, ready = 0, start_s
-    while remaining:
-        options = []
-        for i in remaining:
-            visit = _visit(ready + durations[last][i + 1] + buffer_s, stops[i])
-            if visit is not None:
-                options.append((visit[1], i))
-        if not options:
-            break
-        ready, chosen = min(options)
-        order.append(chosen)
-        remaining.discard(chosen)
-        last = chosen + 1
-    return order
+def _to_plan(
+    result: RoutePlan,
+    stops: list[PlanStop],
+    start: Point,
+    end: Point,
+    travel: TravelTimeProvider,
+    closed: set[str],
+    left_out: list[PlanStop],
+) -> Plan:
+    order = [stops[i] for i in result.order]
+    problems = [_problem(u.key, u.reason_code, u.detail, closed) for u in result.unfitted]
+    problems += [_problem(v.key, v.reason_code, v.detail, closed) for v in result.violations]
+    problems += [Problem(key=stop.key, kind="closed_day") for stop in left_out]
+    route = [start, *(Point(s.lat, s.lon) for s in order), end]
+    try:
+        geometry = _geometry(travel, route)
+    except ProviderError as exc:
+        raise PlanningError(str(exc)) from exc
+    return Plan(
+        order=[s.key for s in order],
+        arrivals_s=[v.start_seconds for v in result.visits],
+        departures_s=[v.departure_seconds for v in result.visits],
+        legs=[Leg(round(leg.distance_m), int(leg.duration_s)) for leg in result.legs],
+        end_arrival_s=result.end_seconds,
+        geometry=geometry,
+        estimated=bool(getattr(travel, "estimated", True)),
+        problems=problems,
+        dropped=[u.key for u in result.unfitted] + [s.key for s in left_out],
+    )
 
 
 def plan_route(
@@ -246,51 +212,129 @@ def plan_route(
     start_s: int,
     buffer_s: int,
     fixed_order: bool = False,
+    latest_end_s: int | None = None,
 ) -> Plan:
     """Order the stops (or keep their order) and time every visit.
 
-    With `fixed_order`, every stop stays in and late arrivals become problems; otherwise the
+    With `fixed_order`, every stop stays in and broken windows become problems; otherwise the
     best order visits as many stops as fit within their windows and reports the rest.
     """
-    points = [(start.lat, start.lon), *[(s.lat, s.lon) for s in stops], (end.lat, end.lon)]
-    distances, durations = _matrix(points)
-    n = len(stops)
-    if fixed_order:
-        chosen = list(range(n))
-    elif n <= 12:
-        chosen = _best_order_exact(stops, durations, start_s, buffer_s)
-    else:
-        chosen = _best_order_greedy(stops, durations, start_s, buffer_s)
-    problems: list[Problem] = []
-    arrivals, departures, legs = [], [], []
-    last, ready = 0, start_s
-    for i in chosen:
-        stop = stops[i]
-        legs.append(Leg(distances[last][i + 1], durations[last][i + 1]))
-        earliest = ready + durations[last][i + 1] + buffer_s
-        visit = _visit(earliest, stop)
-        if visit is None:
-            # Only in a fixed order: keep the stop, flag it, and carry on from its visit.
-            problems.append(_explain(stop.key, stop, earliest))
-            visit = (earliest, earliest + stop.visit_s)
-        arrivals.append(visit[0])
-        departures.append(visit[1])
-        last, ready = i + 1, visit[1]
-    legs.append(Leg(distances[last][n + 1], durations[last][n + 1]))
-    end_arrival = ready + durations[last][n + 1] + (buffer_s if chosen else 0)
-    dropped = [i for i in range(n) if i not in chosen]
-    for i in dropped:
-        problems.append(_explain(stops[i].key, stops[i], start_s + durations[0][i + 1] + buffer_s))
-    route_points = [points[0], *[points[i + 1] for i in chosen], points[-1]]
-    geometry, estimated = _geometry(route_points)
-    return Plan(
-        order=[stops[i].key for i in chosen],
-        arrivals_s=arrivals,
-        departures_s=departures,
-        legs=legs,
-        end_arrival_s=end_arrival,
-        geometry=geometry,
-        estimated=estimated,
-        problems=problems,
-        dropped=[stops[i].key for i in dropped],
+    travel = provider()
+    closed = {s.key for s in stops if s.windows is not None and not s.windows}
+    # Stops closed all day cannot be ordered; in a fixed order they stay in and are flagged.
+    left_out = [] if fixed_order else [s for s in stops if s.key in closed]
+    ordered = [s for s in stops if s not in left_out]
+    start_point, end_point = Point(start.lat, start.lon), Point(end.lat, end.lon)
+    try:
+        result = solve_route(
+            start_point=start_point,
+            end_point=end_point,
+            start_seconds=start_s,
+            stops=[_stop_input(s) for s in ordered],
+            provider=travel,
+            leg_buffer_seconds=buffer_s,
+            fixed_order=list(range(len(ordered))) if fixed_order else None,
+            latest_end_seconds=latest_end_s,
+        )
+    except ProviderError as exc:
+        raise PlanningError(str(exc)) from exc
+    return _to_plan(result, ordered, start_point, end_point, travel, closed, left_out)
+
+
+# --- suggestion ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SuggestCandidate:
+    key: str
+    lat: float
+    lon: float
+    visit_s: int
+    windows: tuple[tuple[int, int], ...] | None
+    themes: frozenset[str]
+    domain: str
+    name: str = ""
+
+
+@dataclass
+class SuggestResult:
+    keys: list[str]
+    plan: Plan | None
+    covered_themes: frozenset[str]
+    uncovered_themes: list[str]
+    domains: frozenset[str]
+
+
+def suggest(
+    *,
+    candidates: list[SuggestCandidate],
+    wanted_themes: set[str],
+    start: Place,
+    end: Place,
+    start_s: int,
+    budget_s: int,
+    min_stops: int,
+    max_stops: int,
+    buffer_s: int,
+) -> SuggestResult:
+    """Which candidates to visit (routing.suggest), with the chosen set's optimal schedule."""
+    travel = provider()
+    usable = [c for c in candidates if c.windows is None or c.windows]
+    start_point, end_point = Point(start.lat, start.lon), Point(end.lat, end.lon)
+    try:
+        result = suggest_stops(
+            candidates=[
+                Candidate(
+                    key=c.key,
+                    point=Point(c.lat, c.lon),
+                    visit_seconds=c.visit_s,
+                    windows=c.windows or (),
+                    themes=c.themes,
+                    domain=c.domain,
+                    name=c.name,
+                )
+                for c in usable
+            ],
+            wanted_themes=wanted_themes,
+            start_point=start_point,
+            end_point=end_point,
+            start_seconds=start_s,
+            budget_seconds=budget_s,
+            min_stops=min_stops,
+            max_stops=max_stops,
+            provider=travel,
+            leg_buffer_seconds=buffer_s,
+        )
+    except ProviderError as exc:
+        raise PlanningError(str(exc)) from exc
+    by_key = {c.key: c for c in usable}
+    chosen = [
+        PlanStop(key=k, lat=by_key[k].lat, lon=by_key[k].lon, visit_s=by_key[k].visit_s)
+        for k in result.keys
+    ]
+    plan = None
+    if chosen:
+        plan = plan_route(
+            start=start,
+            end=end,
+            stops=[
+                PlanStop(
+                    key=s.key,
+                    lat=s.lat,
+                    lon=s.lon,
+                    visit_s=s.visit_s,
+                    name=by_key[s.key].name,
+                    windows=by_key[s.key].windows,
+                )
+                for s in chosen
+            ],
+            start_s=start_s,
+            buffer_s=buffer_s,
+        )
+    return SuggestResult(
+        keys=plan.order if plan else [],
+        plan=plan,
+        covered_themes=result.covered_themes,
+        uncovered_themes=[u.theme for u in result.uncovered],
+        domains=result.domains,
     )

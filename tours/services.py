@@ -23,6 +23,7 @@ from tours.models import Stop, Tour
 
 DEFAULT_TOUR_HOURS = 3
 MAX_STOPS = 40
+MAX_SUGGESTED_STOPS = 12
 
 
 class TourError(Exception):
@@ -84,17 +85,30 @@ def problem_message(problem: dict) -> str:
         return _("%(name)s receives no groups on this day.") % values
     if kind == "closes_before_arrival":
         return _("%(name)s closes at %(closes)s; earliest arrival %(arrival)s.") % values
-    if kind == "visit_past_closing":
+    if kind == "departs_after_close":
         return (
-            _("%(name)s closes at %(closes)s; a visit from %(arrival)s lasts until %(departure)s.")
+            _(
+                "%(name)s closes at %(closes)s; in this order the group arrives at %(arrival)s "
+                "and leaves at %(departure)s."
+            )
             % values
         )
-    if kind == "opens_after":
-        return _("%(name)s opens at %(opens)s; arrival %(arrival)s is too early.") % values
-    if kind == "over_budget":
-        return _("The tour ends at %(arrival)s, after the time budget.") % values
+    if kind == "visit_longer_than_window":
+        return _("%(name)s is not open long enough for the visit.") % values
+    if kind == "no_time_to_finish":
+        return (
+            _("Visiting %(name)s alone already ends the tour at %(departure)s, after %(closes)s.")
+            % values
+        )
+    if kind == "finishes_after_latest_end":
+        return _("The tour ends at %(arrival)s, after the latest end %(closes)s.") % values
+    if kind == "left_out_by_search":
+        return _("%(name)s could fit but the search ran out of time; compose again.") % values
     return (
-        _("%(name)s (open %(opens)s–%(closes)s) cannot be fitted in together with the other stops.")
+        _(
+            "%(name)s cannot be fitted in together with the other stops within their visiting "
+            "hours (earliest arrival %(arrival)s)."
+        )
         % values
     )
 
@@ -523,85 +537,56 @@ def suggest_tour(
     visit_minutes: int = 30,
     buffer_minutes: int | None = None,
 ) -> Suggestion:
-    """Choose partners so every wanted theme is covered and domains are as varied as possible,
-    within visiting hours and the time budget. Greedy with an exact re-plan after each pick:
-    a stop is added only if the whole tour still fits."""
+    """Choose partners of the neighbourhood so every wanted theme is covered and the domains
+    are as varied as possible, within visiting hours and the time budget (routing.suggest)."""
     if min_stops > max_stops:
         raise TourError(_("The minimum cannot exceed the maximum."), field="min_stops")
-    end = end or start
-    buffer_s = (buffer_minutes if buffer_minutes is not None else default_leg_buffer()) * 60
-    day = timezone.localtime(starts_at).date()
-    start_s = seconds_of_day(starts_at)
-    deadline = start_s + budget_minutes * 60
-    candidates = list(
-        neighbourhood.partners.filter(is_active=True, workspace_id=neighbourhood.workspace_id)
+    if max_stops > MAX_SUGGESTED_STOPS:
+        raise TourError(
+            _("Suggest at most %(max)s stops.") % {"max": MAX_SUGGESTED_STOPS}, field="max_stops"
+        )
+    buffer = buffer_minutes if buffer_minutes is not None else default_leg_buffer()
+    weekday = timezone.localtime(starts_at).weekday()
+    partners = {
+        str(partner.pk): partner
+        for partner in neighbourhood.partners.filter(
+            is_active=True, workspace_id=neighbourhood.workspace_id
+        )
         .prefetch_related("themes", "visiting_windows")
         .order_by("name")
-    )
-    wanted = set(theme_ids)
-    chosen: list[Partner] = []
-    best_plan: Plan | None = None
-
-    def plan_for(partners: list[Partner]) -> Plan:
-        return planning.plan_route(
-            start=start,
-            end=end,
-            stops=[
-                planning.PlanStop(
-                    key=str(p.pk),
-                    lat=p.latitude,
-                    lon=p.longitude,
+    }
+    try:
+        result = planning.suggest(
+            candidates=[
+                planning.SuggestCandidate(
+                    key=key,
+                    lat=partner.latitude,
+                    lon=partner.longitude,
                     visit_s=visit_minutes * 60,
-                    name=p.name,
-                    windows=windows_for(p, day.weekday()),
+                    windows=windows_for(partner, weekday),
+                    themes=frozenset(str(theme.pk) for theme in partner.themes.all()),
+                    domain=partner.domain,
+                    name=partner.name,
                 )
-                for p in partners
+                for key, partner in partners.items()
             ],
-            start_s=start_s,
-            buffer_s=buffer_s,
+            wanted_themes={str(pk) for pk in theme_ids},
+            start=start,
+            end=end or start,
+            start_s=seconds_of_day(starts_at),
+            budget_s=budget_minutes * 60,
+            min_stops=min_stops,
+            max_stops=max_stops,
+            buffer_s=buffer * 60,
         )
-
-    def score(partner: Partner) -> tuple:
-        themes = {t.pk for t in partner.themes.all()}
-        covered = {t.pk for p in chosen for t in p.themes.all()}
-        domains = {p.domain for p in chosen}
-        centre = (neighbourhood.latitude, neighbourhood.longitude)
-        distance = planning.haversine_m(centre, (partner.latitude, partner.longitude))
-        return (
-            len((themes & wanted) - covered),
-            partner.domain not in domains,
-            len(themes & wanted),
-            -distance,
-        )
-
-    remaining = list(candidates)
-    while len(chosen) < max_stops and remaining:
-        remaining.sort(key=score, reverse=True)
-        for partner in list(remaining):
-            remaining.remove(partner)
-            if windows_for(partner, day.weekday()) == ():
-                continue
-            plan = plan_for([*chosen, partner])
-            if not plan.dropped and plan.end_arrival_s <= deadline:
-                chosen.append(partner)
-                best_plan = plan
-                break
-        else:
-            break
-        covered = {t.pk for p in chosen for t in p.themes.all()}
-        # Enough: add more only while they bring a new theme or a new domain.
-        enough = len(chosen) >= min_stops and wanted <= covered
-        if enough and not any(score(p)[0] or score(p)[1] for p in remaining):
-            break
-    by_key = {str(p.pk): p for p in chosen}
-    ordered = [by_key[key] for key in best_plan.order] if best_plan else []
-    covered = {t.pk for p in chosen for t in p.themes.all()}
+    except planning.PlanningError as exc:
+        raise TourError(str(exc)) from exc
     return Suggestion(
-        partners=ordered,
-        plan=best_plan,
-        covered_theme_ids=covered & wanted,
-        missing_theme_ids=wanted - covered,
-        domains=sorted({p.domain for p in chosen}),
+        partners=[partners[key] for key in result.keys],
+        plan=result.plan,
+        covered_theme_ids={int(pk) for pk in result.covered_themes},
+        missing_theme_ids={int(pk) for pk in result.uncovered_themes},
+        domains=sorted(result.domains),
     )
 
 

@@ -46,7 +46,7 @@ def test_compose_route_orders_stops_and_times_them():
     assert len(tour.route_geometry["coordinates"]) == 4
     assert tour.ends_at > stops[1].departs_at
     last = (stops[1].partner.latitude, stops[1].partner.longitude)
-    back = round(services.planning.haversine_m(last, (52.3600, 4.9300)) * 1.3)
+    back = round(services.planning.distance_m(last, (52.3600, 4.9300)) * 1.3)
     assert tour.total_distance_m == sum(s.distance_from_previous_m for s in stops) + back
 
 
@@ -99,7 +99,7 @@ def test_manual_order_keeps_order_and_flags_violation():
     assert tour.manual_order is True
     stops = list(tour.stops.order_by("position"))
     assert [s.partner_id for s in stops] == [first.pk, closing.pk]
-    assert [s.window_violation for s in stops] == ["", "visit_past_closing"]
+    assert [s.window_violation for s in stops] == ["", "departs_after_close"]
     assert [p["name"] for p in tour.route_problems] == ["Sluit vroeg"]
     assert stops[1].arrives_at is not None
 
