@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -240,6 +241,12 @@ class OsrmProvider:
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:
                 body: dict[str, Any] = json.load(response)
+        except urllib.error.HTTPError as exc:
+            # OSRM answers routing failures (NoRoute, InvalidQuery, ...) with 4xx and a JSON body.
+            try:
+                body = json.load(exc)
+            except ValueError:
+                raise ProviderError(f"OSRM request failed: {exc}") from exc
         except OSError as exc:
             raise ProviderError(f"OSRM request failed: {exc}") from exc
         except ValueError as exc:
