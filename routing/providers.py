@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -145,24 +146,28 @@ class OsmProvider:
     ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
         """Dijkstra from each source; exact for all targets."""
         g = self.graph
-        # A limited search only settles nodes within the limit but is exact for those; a tour's
-        # points lie close together, so bounding by a generous detour over the crow-flies
-        # distance avoids exploring the whole city. Unreached targets trigger a full search.
         crow = haversine_m_arrays(
             g.lat[sources][:, None], g.lon[sources][:, None], g.lat[targets], g.lon[targets]
         )
-        limit = float(crow.max()) * 3.0 / self._typical_speed_ms + 600.0
-        times, preds = dijkstra(
-            g.durations, directed=True, indices=sources, return_predecessors=True, limit=limit
-        )
-        reached = np.isfinite(times[:, targets]).all(axis=1)
-        if not reached.all():
-            missing = np.flatnonzero(~reached)
-            full_times, full_preds = dijkstra(
-                g.durations, directed=True, indices=sources[missing], return_predecessors=True
-            )
-            times[missing] = full_times
-            preds[missing] = full_preds
+        times = np.empty((sources.size, g.node_count), dtype=np.float64)
+        preds = np.empty((sources.size, g.node_count), dtype=np.int32)
+        for row, source in enumerate(sources):
+            # A limited search settles only nodes within the limit but is exact for those. Tour
+            # points lie close together, so bounding by a modest detour over the crow-flies
+            # distance avoids exploring the whole city; if a target stays unreached, the
+            # search is repeated with a wider (finally no) limit.
+            reach_s = float(crow[row].max()) / self._typical_speed_ms
+            for limit in (1.5 * reach_s + 300.0, 4.0 * reach_s + 900.0, np.inf):
+                row_times, row_preds = dijkstra(
+                    g.durations,
+                    directed=True,
+                    indices=int(source),
+                    return_predecessors=True,
+                    limit=limit,
+                )
+                if np.isfinite(row_times[targets]).all():
+                    break
+            times[row], preds[row] = row_times, row_preds
         return times, preds
 
     def _path(self, preds: NDArray[np.int32], source: int, target: int) -> list[int]:
@@ -240,6 +245,12 @@ class OsrmProvider:
         try:
             with urllib.request.urlopen(url, timeout=self.timeout) as response:
                 body: dict[str, Any] = json.load(response)
+        except urllib.error.HTTPError as exc:
+            # OSRM answers routing failures (NoRoute, InvalidQuery, ...) with 4xx and a JSON body.
+            try:
+                body = json.load(exc)
+            except ValueError:
+                raise ProviderError(f"OSRM request failed: {exc}") from exc
         except OSError as exc:
             raise ProviderError(f"OSRM request failed: {exc}") from exc
         except ValueError as exc:

@@ -396,7 +396,10 @@ def _solve_search(problem: _Problem, *, time_limit_seconds: float) -> list[int]:
                 if closes - stop.visit_seconds >= opens
             ]
             if not allowed:
-                continue  # never fits; leaving it out of the model keeps the search small
+                # Never fits: switch the node off so the search does not waste moves on it.
+                routing.AddDisjunction([index], penalty)
+                routing.ActiveVar(index).SetValue(0)
+                continue
             cumul = time_dimension.CumulVar(index)
             cumul.SetRange(allowed[0][0], max(hi for _, hi in allowed))
             for (_, hi), (lo, _) in itertools.pairwise(allowed):

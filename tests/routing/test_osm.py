@@ -162,3 +162,38 @@ def test_classify_way_footway_pushing_speed_when_enabled():
     assert classify_way(tags={"highway": "footway"}, profile=profile).speed_kmh == 4.0
     assert classify_way(tags={"highway": "living_street"}, profile=profile).speed_kmh == 10.0
     assert classify_way(tags={"highway": "footway", "bicycle": "no"}, profile=profile) is None
+
+
+def test_osm_provider_long_detour_found_beyond_search_limit():
+    # Two crossings 10 m apart, joined only by a 4 km loop: the first bounded searches miss
+    # the target and the provider must fall back to a complete one.
+    # Node 1 sits 10 m north of node 0; nodes 4, 2 and 3 lie about 2 km east.
+    lat = np.array([52.0, 52.00009, 52.018, 52.018, 52.0])
+    lon = np.array([5.0, 5.0, 5.03, 5.0301, 5.03])
+    # Loop: 0 -> 4 -> 2 -> 3 -> 1 and back, all two-way.
+    chain = [0, 4, 2, 3, 1]
+    sources = np.array(chain[:-1] + chain[1:])
+    targets = np.array(chain[1:] + chain[:-1])
+    lengths = np.array(
+        [
+            haversine_m(Point(lat[a], lon[a]), Point(lat[b], lon[b]))
+            for a, b in zip(sources, targets, strict=True)
+        ]
+    )
+    graph = StreetGraph.from_edges(
+        lat=lat,
+        lon=lon,
+        sources=sources,
+        targets=targets,
+        lengths_m=lengths,
+        durations_s=lengths / SPEED_MS,
+    )
+    provider = OsmProvider(graph)
+    a, b = Point(lat[0], lon[0]), Point(lat[1], lon[1])
+    expected = sum(
+        haversine_m(Point(lat[x], lon[x]), Point(lat[y], lon[y]))
+        for x, y in itertools.pairwise(chain)
+    )
+    assert haversine_m(a, b) == pytest.approx(10.0, abs=0.01)
+    assert provider.matrix([a, b]).distances[0, 1] == pytest.approx(expected, abs=1e-6)
+    assert len(provider.leg_geometry(a, b)) == 5
