@@ -11,6 +11,7 @@ from django.db.models import Prefetch, Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -224,16 +225,37 @@ class TourSerializer(serializers.ModelSerializer):
         return self._save_with(update)
 
 
+class TourFilter(filters.FilterSet):
+    neighbourhood = filters.CharFilter(field_name="neighbourhood__slug")
+    status = filters.ChoiceFilter(choices=Activity.Status.choices)
+    starts_after = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+
+    class Meta:
+        model = Tour
+        fields = ["neighbourhood", "status", "starts_after", "starts_before"]
+
+
+class OrderSerializer(serializers.Serializer):
+    stop_ids = serializers.ListField(
+        child=serializers.IntegerField(),
+        max_length=services.MAX_STOPS,
+        allow_empty=True,
+        help_text="Every stop id of the tour, in the wanted order. Empty: best order again.",
+    )
+
+
 class TourViewSet(viewsets.ModelViewSet):
     """Wijktours. Everyone reads published and cancelled tours; coordinators also see and
     change the drafts of their own workspaces."""
 
     serializer_class = TourSerializer
+    filterset_class = TourFilter
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
         public = Q(status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED])
-        if self.request.method not in permissions.SAFE_METHODS or self.action == "compose":
+        if self.request.method not in permissions.SAFE_METHODS:
             scope = Q(workspace__in=coordinator_workspaces(user=self.request.user))
         else:
             scope = public | Q(workspace__in=coordinator_workspaces(user=self.request.user))
@@ -284,6 +306,33 @@ class TourViewSet(viewsets.ModelViewSet):
         tour = self.get_object()
         try:
             services.compose_route(tour=tour)
+        except services.TourError as error:
+            return Response(
+                {error.field or "non_field_errors": [error.message]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(self._fresh(tour))
+
+    @extend_schema(
+        request=OrderSerializer,
+        responses={200: TourSerializer},
+        summary="Fix the order of the stops",
+        description=(
+            "Keeps this order, recomputes the times and flags broken visiting hours in "
+            "`problems`. An empty list returns to the best order."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def order(self, request, pk=None):
+        tour = self.get_object()
+        data = OrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stop_ids = data.validated_data["stop_ids"]
+        try:
+            if stop_ids:
+                services.set_manual_order(tour=tour, stop_ids=stop_ids)
+            else:
+                services.use_best_order(tour=tour)
         except services.TourError as error:
             return Response(
                 {error.field or "non_field_errors": [error.message]},

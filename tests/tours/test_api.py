@@ -211,3 +211,23 @@ def test_openapi_schema_is_clean():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_order_action_fixes_order_and_flags_windows(api):
+    tour = composed_tour(status=Activity.Status.DRAFT)
+    api.force_authenticate(CoordinatorFactory(workspace=tour.workspace))
+    ids = list(tour.stops.order_by("position").values_list("pk", flat=True))
+    response = api.post(f"/api/tours/{tour.pk}/order/", {"stop_ids": ids[::-1]}, format="json")
+    assert response.status_code == 200
+    assert [s["id"] for s in response.json()["stops"]] == ids[::-1]
+    assert response.json()["manual_order"] is True
+    response = api.post(f"/api/tours/{tour.pk}/order/", {"stop_ids": [ids[0]]}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["order"]
+
+
+def test_tour_list_filters_by_neighbourhood(api):
+    tour = composed_tour()
+    composed_tour()
+    response = api.get("/api/tours/", {"neighbourhood": tour.neighbourhood.slug})
+    assert [t["id"] for t in response.json()["results"]] == [tour.pk]

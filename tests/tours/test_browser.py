@@ -77,6 +77,15 @@ def test_coordinator_builds_and_publishes_tour(page, live_server):
     # (listitem); that is the layout's to fix, not this page's.
     page.reload()
     assert axe_violations(page) == []
+
+    # Reorder by hand: the order is kept and times follow; then back to the best order.
+    first = page.locator(".stop-list .stop strong").first.inner_text()
+    page.get_by_role("button", name=f"{first} omlaag").click()
+    assert page.locator(".stop-list .stop strong").nth(1).inner_text() == first
+    assert page.get_by_text("Volgorde door jou vastgelegd").count() == 1
+    page.get_by_role("button", name="Opnieuw beste volgorde bepalen").click()
+    assert page.locator(".stop-list .stop strong").first.inner_text() == first
+
     page.get_by_role("button", name="Publiceren").click()
     assert page.locator(".messages").inner_text() == "Wijktour gepubliceerd."
 

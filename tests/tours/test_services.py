@@ -195,3 +195,21 @@ def test_suggest_tour_covers_wanted_themes():
     assert len(suggestion.partners) == 3
     assert len(set(suggestion.domains)) == 3
     assert partners[3] not in suggestion.partners
+
+
+def test_compose_route_reports_partner_closed_that_day():
+    tour = make_tour(starts_at=next_weekday_at(1, 13))
+    closed = partner_at(tour, "Alleen op maandag", 52.361, 4.931)
+    open_ = partner_at(tour, "Altijd open", 52.362, 4.932)
+    VisitingWindowFactory(partner=closed, weekday=0)
+    services.set_stops(tour=tour, partner_ids=[closed.pk, open_.pk])
+    tour.refresh_from_db()
+    assert [p["kind"] for p in tour.route_problems] == ["closed_day"]
+    assert services.problem_message(tour.route_problems[0]) == (
+        "Alleen op maandag ontvangt op deze dag geen groepen."
+    )
+    stops = list(tour.stops.order_by("position"))
+    assert [(s.partner_id, s.arrives_at is None) for s in stops] == [
+        (open_.pk, False),
+        (closed.pk, True),
+    ]
