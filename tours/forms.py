@@ -100,6 +100,7 @@ class StopPickForm(forms.Form):
         queryset=Partner.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         label=_("Partners to visit"),
+        required=False,
     )
     visit_minutes = forms.IntegerField(
         label=_("Visit length for new stops (minutes)"), min_value=5, max_value=240, initial=30

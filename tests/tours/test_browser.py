@@ -69,10 +69,10 @@ def test_coordinator_builds_and_publishes_tour(page, live_server):
         page.get_by_role("checkbox", name=partner.name).check()
     page.get_by_role("button", name="Haltes opslaan en route samenstellen").click()
 
-    assert page.locator(".stop-list .stop").count() == 3
+    expect(page.locator(".stop-list .stop")).to_have_count(3)
     assert page.locator(".problems").count() == 0
     # The map shows the numbered stops in visiting order.
-    assert page.locator(".map-frame .marker-number").all_inner_texts() == ["1", "2", "3"]
+    expect(page.locator(".map-frame .marker-number")).to_have_text(["1", "2", "3"])
     # Reload first: base.html's messages list has role="status" on the <ul>, which axe flags
     # (listitem); that is the layout's to fix, not this page's.
     page.reload()
@@ -81,13 +81,14 @@ def test_coordinator_builds_and_publishes_tour(page, live_server):
     # Reorder by hand: the order is kept and times follow; then back to the best order.
     first = page.locator(".stop-list .stop strong").first.inner_text()
     page.get_by_role("button", name=f"{first} omlaag").click()
+    expect(page.get_by_text("Volgorde door jou vastgelegd")).to_have_count(1)
     assert page.locator(".stop-list .stop strong").nth(1).inner_text() == first
-    assert page.get_by_text("Volgorde door jou vastgelegd").count() == 1
     page.get_by_role("button", name="Opnieuw beste volgorde bepalen").click()
+    expect(page.get_by_role("button", name="Route samenstellen", exact=True)).to_have_count(1)
     assert page.locator(".stop-list .stop strong").first.inner_text() == first
 
     page.get_by_role("button", name="Publiceren").click()
-    assert page.locator(".messages").inner_text() == "Wijktour gepubliceerd."
+    expect(page.locator(".messages")).to_have_text("Wijktour gepubliceerd.")
 
     tour = Tour.objects.get()
     assert tour.status == Activity.Status.PUBLISHED
@@ -96,8 +97,8 @@ def test_coordinator_builds_and_publishes_tour(page, live_server):
     )
 
     page.get_by_role("link", name="Publieke pagina").click()
-    assert page.locator("h1").first.inner_text() == "Wijktour Indische Buurt"
-    assert page.locator(".map-frame .marker-number").all_inner_texts() == ["1", "2", "3"]
+    expect(page.locator("h1").first).to_have_text("Wijktour Indische Buurt")
+    expect(page.locator(".map-frame .marker-number")).to_have_text(["1", "2", "3"])
     assert axe_violations(page) == []
 
 
@@ -124,5 +125,5 @@ def test_public_tour_page_has_no_accessibility_violations(page, live_server):
     services.publish_tour(tour=tour)
     for path in (f"/tours/{tour.pk}/", f"/tours/{tour.pk}/programme/"):
         page.goto(live_server.url + path)
-        assert page.locator(".map-frame .marker-number").count() == 3
+        expect(page.locator(".map-frame .marker-number")).to_have_count(3)
         assert axe_violations(page) == []
