@@ -99,7 +99,7 @@ def test_social_map_query_count_is_constant(client, django_assert_num_queries, c
     neighbourhood = NeighbourhoodFactory(slug="wijk")
     make_partners(count, neighbourhood)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/neighbourhoods/wijk/", {"theme": "taal"})
 
     assert response.text.count("marker-pin") == count
