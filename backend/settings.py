@@ -260,3 +260,12 @@ if DJANGO_ENV == "production":
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- registration ---
+# Reminder mails go out this many days before an activity (`manage.py send_reminders`).
+REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
+# Registration and cancel requests per client address: "<count>/<seconds>", counted in the
+# shared cache (set REDIS_URL in production so every process counts together).
+REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
+# Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
+RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)
