@@ -34,7 +34,9 @@ class RegistrationForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    consent = forms.BooleanField(required=True)
+    consent = forms.BooleanField(
+        required=True, error_messages={"required": _("Consent is needed to register.")}
+    )
 
     def __init__(self, *args, activity: Activity, **kwargs):
         super().__init__(*args, **kwargs)

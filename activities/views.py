@@ -25,13 +25,11 @@ from core.permissions import coordinator_workspaces
 def public_activities():
     return services.with_seats(
         Activity.objects.filter(status=Activity.Status.PUBLISHED, ends_at__gte=timezone.now())
-    )
+    ).order_by("starts_at", "pk")
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
-    queryset = (
-        public_activities().select_related("neighbourhood").prefetch_related("themes").distinct()
-    )
+    queryset = public_activities().select_related("neighbourhood").prefetch_related("themes")
     filterset = ActivityFilter(request.GET or None, queryset=queryset)
     activities = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
     page = Paginator(activities, 30).get_page(request.GET.get("page"))

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -39,14 +40,19 @@ class Mailbox:
 def smtp_server(settings) -> Iterator[Mailbox]:
     """A real SMTP server on a free local port; Django's SMTP backend sends to it."""
     mailbox = Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=0)
+    # aiosmtpd's start() connects to the configured port to check the server is up, so
+    # port=0 fails: pick a free port first.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        free_port = probe.getsockname()[1]
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port)
     controller.start()
     settings.MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
                 "host": "127.0.0.1",
-                "port": controller.server.sockets[0].getsockname()[1],
+                "port": free_port,
                 "use_tls": False,
                 "timeout": 10,
             },
