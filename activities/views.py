@@ -118,7 +118,6 @@ def registration_page(request: HttpRequest, token: str) -> HttpResponse:
             "token": token,
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -140,7 +139,6 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
         "activities/cancel_confirm.html",
         {"registration": registration, "activity": registration.activity, "token": token},
     )
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
 
