@@ -106,6 +106,20 @@ def issue_cancel_token(*, registration: Registration) -> str:
     return token
 
 
+def issue_mail_tokens(*, registration: Registration, feed: bool) -> tuple[str, str | None]:
+    """A new cancel token and, if asked, a new feed token, written in one statement (every
+    commit counts when a mail goes out per registration)."""
+    cancel_token = _new_token()
+    feed_token = _new_token() if feed else None
+    changes = {"cancel_token_hash": hash_token(cancel_token)}
+    if feed_token:
+        changes["feed_token_hash"] = hash_token(feed_token)
+    Registration.objects.filter(pk=registration.pk).update(**changes)
+    for name, value in changes.items():
+        setattr(registration, name, value)
+    return cancel_token, feed_token
+
+
 def registration_for_cancel_token(*, token: str) -> Registration | None:
     if not token or len(token) > 100:
         return None

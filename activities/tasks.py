@@ -71,21 +71,23 @@ def _subject(kind: str, activity: Activity, extra: str = "") -> str:
 
 def compose(*, registration: Registration, kind: str, subject: str = "", body: str = ""):
     """The mail for one registration (not sent). Mints the links it carries."""
-    from activities.services import issue_cancel_token, issue_feed_token
+    from activities.services import issue_mail_tokens
 
     activity = registration.activity
     links: dict[str, str] = {"activity": settings.SITE_URL + activity.get_absolute_url()}
     if registration.status in (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED):
-        token = issue_cancel_token(registration=registration)
+        # The personal feed link goes out when a seat is confirmed (and to anyone seated who
+        # never had one); re-issuing it otherwise would break calendars already subscribed.
+        wants_feed = registration.status == Registration.Status.CONFIRMED and (
+            kind in ("confirmation", "promoted") or not registration.feed_token_hash
+        )
+        token, feed_token = issue_mail_tokens(registration=registration, feed=wants_feed)
         links["personal"] = settings.SITE_URL + reverse(
             "activities:registration", kwargs={"token": token}
         )
         links["cancel"] = settings.SITE_URL + reverse("activities:cancel", kwargs={"token": token})
-    if registration.status == Registration.Status.CONFIRMED and (
-        kind in ("confirmation", "promoted") or not registration.feed_token_hash
-    ):
-        feed_token = issue_feed_token(registration=registration)
-        links["feed"] = f"{settings.SITE_URL}/feeds/personal/{feed_token}.ics"
+        if feed_token:
+            links["feed"] = f"{settings.SITE_URL}/feeds/personal/{feed_token}.ics"
     context = {
         "kind": kind,
         "registration": registration,
