@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Count, F, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Registration
@@ -193,7 +193,13 @@ def seat_refusal(*, activity: Activity, counts: SeatCounts, domain: str) -> str:
     return ""
 
 
-def waitlist_reason_text(*, reason: str, domain: str) -> str:
+def waitlist_reason_text(*, reason: str, domain: str, language: str = "nl") -> str:
+    """Why someone waits, in their language (the coordinator sees it too)."""
+    with translation.override(language):
+        return _waitlist_reason_text(reason, domain)
+
+
+def _waitlist_reason_text(reason: str, domain: str) -> str:
     label = str(Domain(domain).label) if domain in Domain.values else domain
     if reason == "cap":
         return str(_("Share of domain %(domain)s is at its maximum") % {"domain": label})
@@ -282,7 +288,9 @@ def register(*, activity_id: int, registrant: Registrant, now=None) -> Outcome:
                 language=registrant.language,
                 status=status,
                 waitlist_reason=(
-                    waitlist_reason_text(reason=reason, domain=domain) if reason else ""
+                    waitlist_reason_text(reason=reason, domain=domain, language=registrant.language)
+                    if reason
+                    else ""
                 ),
                 consent_at=timezone.now(),
             )

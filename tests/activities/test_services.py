@@ -1,7 +1,7 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from activities import services
 from activities.models import Activity, Registration
@@ -15,6 +15,7 @@ def registrant(n: int = 0, profession: str = Profession.GP, **extra) -> services
         email=f"pro{n}@example.org",
         organisation="Praktijk",
         profession=profession,
+        language="en",
         **extra,
     )
 
@@ -142,7 +143,8 @@ def test_register_refuses_closed_activity(changes, message):
     with pytest.raises(services.RegistrationClosed) as error:
         services.register(activity_id=tour.pk, registrant=registrant())
 
-    assert message in str(error.value)
+    with translation.override("en"):
+        assert message in str(error.value.message)
 
 
 @pytest.mark.django_db
