@@ -272,3 +272,25 @@ def test_no_shows_after_activity(coordinator_client):
     registration.refresh_from_db()
 
     assert registration.status == "no_show"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["activities:attendees", "activities:check_in"])
+def test_coordinator_lists_query_count_constant(
+    coordinator_client, django_assert_num_queries, name
+):
+    tour = TourFactory(workspace=coordinator_client.workspace, capacity=100)
+    url = reverse(name, args=[tour.pk])
+    expected = None
+    created = 0
+    for total in (1, 3, 50):
+        RegistrationFactory.create_batch(total - created, activity=tour)
+        created = total
+        if expected is None:
+            with CaptureQueriesContext(connection) as queries:
+                coordinator_client.get(url)
+            expected = len(queries)
+        else:
+            with django_assert_num_queries(expected):
+                response = coordinator_client.get(url)
+            assert response.content.decode().count("Deelnemer ") >= total

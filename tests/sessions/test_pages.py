@@ -110,3 +110,26 @@ def test_manage_pages_need_login(client):
     response = client.get(reverse("knowledge_sessions:manage_list"))
 
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_manage_session_list_query_count_constant(coordinator_client, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("knowledge_sessions:manage_list")
+    expected = None
+    created = 0
+    for total in (1, 3, 50):
+        KnowledgeSessionFactory.create_batch(
+            total - created, workspace=coordinator_client.workspace
+        )
+        created = total
+        if expected is None:
+            with CaptureQueriesContext(connection) as queries:
+                coordinator_client.get(url)
+            expected = len(queries)
+        else:
+            with django_assert_num_queries(expected):
+                response = coordinator_client.get(url)
+            assert len(response.context["sessions"]) == total
