@@ -1,6 +1,7 @@
 """The agenda's filters, shared by the page and the API."""
 
 import django_filters
+from django import forms
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -22,10 +23,16 @@ class ActivityFilter(django_filters.FilterSet):
         distinct=False,
     )
     date_from = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__gte", label=_("From")
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__lte", label=_("Until")
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     has_seats = django_filters.BooleanFilter(method="filter_has_seats", label=_("Seats left"))
 
