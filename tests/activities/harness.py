@@ -59,7 +59,9 @@ def throwaway_database(kind: str, name: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _env(database_url: str, settings_module: str = "backend.settings") -> dict[str, str]:
+def _env(
+    database_url: str, settings_module: str = "backend.settings", extra: dict | None = None
+) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -75,6 +77,7 @@ def _env(database_url: str, settings_module: str = "backend.settings") -> dict[s
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="ERROR",
     )
+    env.update(extra or {})
     return env
 
 
@@ -193,13 +196,15 @@ def running_server(
     settings_module: str = "backend.settings",
     workers: int = 2,
     threads: int = 8,
+    extra_env: dict | None = None,
 ) -> Iterator[Server]:
     port = free_port()
+    env = _env(database_url, settings_module, extra_env)
     with tempfile.TemporaryFile() as log:
-        yield from _serve(database_url, settings_module, workers, threads, port, log)
+        yield from _serve(env, workers, threads, port, log)
 
 
-def _serve(database_url, settings_module, workers, threads, port, log) -> Iterator[Server]:
+def _serve(env, workers, threads, port, log) -> Iterator[Server]:
     process = subprocess.Popen(
         [
             PYTHON,
@@ -219,7 +224,7 @@ def _serve(database_url, settings_module, workers, threads, port, log) -> Iterat
             "--timeout",
             "60",
         ],
-        env=_env(database_url, settings_module),
+        env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=log,
