@@ -34,7 +34,11 @@ class ActivityFilter(django_filters.FilterSet):
         label=_("Until"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    has_seats = django_filters.BooleanFilter(method="filter_has_seats", label=_("Seats left"))
+    has_seats = django_filters.BooleanFilter(
+        method="filter_has_seats",
+        label=_("Seats left"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Only with seats left"))]),
+    )
 
     class Meta:
         model = Activity
