@@ -81,9 +81,26 @@ def _env(
     return env
 
 
+# The shared virtualenv may hold an editable install of another checkout; its import finder
+# would fill in modules this worktree lacks (e.g. an app's admin.py) from that checkout.
+# Child processes drop it so they run this worktree's code only.
+ONLY_THIS_CHECKOUT = (
+    "import sys; sys.meta_path[:] = [f for f in sys.meta_path "
+    "if '__editable__' not in getattr(f, '__module__', '')]; "
+)
+
+
+def python_command(main: str, argv: list[str]) -> list[str]:
+    """`python -c` running `main` with `argv`, after dropping foreign editable finders."""
+    return [PYTHON, "-c", f"{ONLY_THIS_CHECKOUT}sys.argv = {argv!r}; {main}"]
+
+
 def manage(database_url: str, *args: str) -> str:
     result = subprocess.run(
-        [PYTHON, str(ROOT / "manage.py"), *args],
+        python_command(
+            "import runpy; runpy.run_path(sys.argv[0], run_name='__main__')",
+            [str(ROOT / "manage.py"), *args],
+        ),
         env=_env(database_url),
         cwd=ROOT,
         capture_output=True,
@@ -206,24 +223,25 @@ def running_server(
 
 def _serve(env, workers, threads, port, log) -> Iterator[Server]:
     process = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "backend.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--threads",
-            str(threads),
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-            "--timeout",
-            "60",
-        ],
+        python_command(
+            "from gunicorn.app.wsgiapp import run; run()",
+            [
+                "gunicorn",
+                "backend.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                str(threads),
+                "--backlog",
+                "2048",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+        ),
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
