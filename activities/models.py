@@ -176,6 +176,8 @@ class Registration(models.Model):
     feed_token_hash = models.CharField(max_length=64, unique=True, null=True, editable=False)
     consent_at = models.DateTimeField(null=True, editable=False)
     checked_in_at = models.DateTimeField(null=True, blank=True)
+    # Marker that makes `send_reminders` idempotent.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -307,3 +307,12 @@ FEEDS_UID_HOST = env("FEEDS_UID_HOST", "")
 RATINGS_INVITATION_DELAY_HOURS = int(env("RATINGS_INVITATION_DELAY_HOURS", "2"))
 RATINGS_REMINDER_DAYS = int(env("RATINGS_REMINDER_DAYS", "4"))
 RATINGS_LINK_DAYS = int(env("RATINGS_LINK_DAYS", "30"))
+
+# --- registration ---
+# Reminder mails go out this many days before an activity (`manage.py send_reminders`).
+REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
+# Registration and cancel requests per client address: "<count>/<seconds>", counted in the
+# shared cache (set REDIS_URL in production so every process counts together).
+REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
+# Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
+RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)

@@ -1,12 +1,163 @@
+"""Kenniscafé pages: the public detail page and the coordinator's pages under /manage/."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from activities.services import with_seats
+from core.permissions import coordinator_workspaces
+from sessions import services
+from sessions.forms import KnowledgeSessionForm, SeriesForm, SessionEditForm
 from sessions.models import KnowledgeSession
 
 
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
-        KnowledgeSession, pk=pk, status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED]
+        with_seats(KnowledgeSession.objects.all()).select_related(
+            "neighbourhood", "venue_partner", "series"
+        ),
+        pk=pk,
+        status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED],
     )
     return render(request, "sessions/session_detail.html", {"session": session})
+
+
+def _workspace(request: HttpRequest):
+    workspace = coordinator_workspaces(user=request.user).first()
+    if workspace is None:
+        raise PermissionDenied
+    return workspace
+
+
+def _managed(request: HttpRequest, pk: int) -> KnowledgeSession:
+    return get_object_or_404(
+        KnowledgeSession, pk=pk, workspace__in=coordinator_workspaces(user=request.user)
+    )
+
+
+@login_required
+def manage_list(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        with_seats(
+            KnowledgeSession.objects.filter(workspace__in=coordinator_workspaces(user=request.user))
+        )
+        .select_related("series", "neighbourhood")
+        .order_by("-starts_at")
+    )
+    return render(request, "sessions/manage/list.html", {"sessions": sessions})
+
+
+@login_required
+def manage_create(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request)
+    form = KnowledgeSessionForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        session = services.create_session(
+            workspace=workspace,
+            data=form.session_data(),
+            themes=form.cleaned_data["themes"],
+            coordinator=request.user,
+        )
+        messages.success(request, _("Kenniscafé saved as draft."))
+        return redirect("knowledge_sessions:manage_edit", pk=session.pk)
+    return render(
+        request,
+        "sessions/manage/form.html",
+        {"form": form, "heading": _("New kenniscafé")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def manage_series(request: HttpRequest) -> HttpResponse:
+    workspace = _workspace(request)
+    form = SeriesForm(request.POST or None, workspace=workspace)
+    if request.method == "POST" and form.is_valid():
+        try:
+            series = services.create_series(
+                workspace=workspace,
+                data=form.session_data(),
+                frequency=form.cleaned_data["frequency"],
+                count=form.cleaned_data["count"],
+                themes=form.cleaned_data["themes"],
+                coordinator=request.user,
+            )
+        except services.SessionError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request,
+                _("Series of %(count)d kenniscafés saved as drafts.")
+                % {"count": series.sessions.count()},
+            )
+            return redirect("knowledge_sessions:manage_list")
+    return render(
+        request,
+        "sessions/manage/form.html",
+        {"form": form, "heading": _("New series of kenniscafés")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    form = SessionEditForm(request.POST or None, instance=session, workspace=session.workspace)
+    if session.series_id is None:
+        del form.fields["scope"]
+    if request.method == "POST" and form.is_valid():
+        session = KnowledgeSession.objects.get(pk=pk)
+        data = form.session_data()
+        if form.cleaned_data.get("scope") == "future":
+            updated = services.update_series_from(
+                session=session, data=data, themes=form.cleaned_data["themes"]
+            )
+            messages.success(request, _("%(count)d dates updated.") % {"count": len(updated)})
+        else:
+            services.update_session(session=session, data=data, themes=form.cleaned_data["themes"])
+            messages.success(request, _("Kenniscafé saved."))
+        return redirect("knowledge_sessions:manage_edit", pk=pk)
+    return render(
+        request,
+        "sessions/manage/form.html",
+        {"form": form, "session": session, "heading": _("Edit kenniscafé")},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    try:
+        services.publish_session(session=session)
+    except services.SessionError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(request, _("Kenniscafé published."))
+    return redirect("knowledge_sessions:manage_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def manage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    services.cancel_session(session=session)
+    messages.success(request, _("Kenniscafé cancelled; registrants have been informed."))
+    return redirect("knowledge_sessions:manage_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def manage_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    copy = services.duplicate_session(session=session)
+    messages.success(request, _("Copy saved as draft, one week later."))
+    return redirect("knowledge_sessions:manage_edit", pk=copy.pk)

@@ -40,7 +40,8 @@ class Mailbox:
 def smtp_server(settings) -> Iterator[Mailbox]:
     """A real SMTP server on a free local port; Django's SMTP backend sends to it."""
     mailbox = Mailbox()
-    # aiosmtpd's start() connects to its own port to check it is up, so port 0 cannot work.
+    # aiosmtpd's start() connects to the configured port to check the server is up, so
+    # port=0 fails: pick a free port first.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         free_port = probe.getsockname()[1]
