@@ -40,4 +40,3 @@ def moments(next_year):
             dt.datetime.combine(autumn, dt.time(2, 30, fold=1), tzinfo=AMSTERDAM),
         ),
     }
-
