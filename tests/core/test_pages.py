@@ -1,7 +1,14 @@
 import pytest
 
 from tests.conftest import axe_violations
-from tests.factories import CoordinatorFactory, NeighbourhoodFactory, PartnerFactory, UserFactory
+from tests.factories import (
+    CoordinatorFactory,
+    NeighbourhoodFactory,
+    PartnerFactory,
+    RegistrationFactory,
+    TourFactory,
+    UserFactory,
+)
 
 
 @pytest.mark.django_db
@@ -80,3 +87,19 @@ def test_dashboard_sends_partner_editor_to_their_partners(client):
 
     assert response.status_code == 302
     assert response.url == "/manage/partners/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3, 50])
+def test_dashboard_query_count_is_constant(client, django_assert_num_queries, count):
+    coordinator = CoordinatorFactory()
+    workspace = coordinator.memberships.get().workspace
+    for tour in TourFactory.create_batch(count, workspace=workspace):
+        RegistrationFactory(activity=tour)
+    client.force_login(coordinator)
+
+    with django_assert_num_queries(7):
+        response = client.get("/manage/")
+
+    assert response.status_code == 200
+    assert response.text.count("/check-in/") == min(count, 20)
