@@ -103,3 +103,10 @@ def test_dashboard_query_count_is_constant(client, django_assert_num_queries, co
 
     assert response.status_code == 200
     assert response.text.count("/check-in/") == min(count, 20)
+
+
+@pytest.mark.django_db
+def test_home_page_stays_dutch_for_english_browsers(client):
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+
+    assert '<html lang="nl">' in response.text
