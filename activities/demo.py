@@ -230,15 +230,15 @@ def seed(*, stdout) -> None:
         pool = people[:PAST_TOUR_PROFESSIONALS]
         chunk = -(-len(pool) // len(past_tours))
         for index, tour in enumerate(past_tours):
-            group = pool[index * chunk : (index + 1) * chunk]
-            # A few came back for another neighbourhood.
-            if index:
-                group += rng.sample(pool[: index * chunk], k=min(2, index * chunk))
-            group = group[: tour.capacity]
+            first_timers = pool[index * chunk : (index + 1) * chunk]
+            # A few came back for another neighbourhood; some of them did not show up, so the
+            # year still counts exactly PAST_TOUR_PROFESSIONALS different attendees.
+            returning = rng.sample(pool[: index * chunk], k=min(2, index * chunk))
+            group = (first_timers + returning)[: tour.capacity]
             for position, person in enumerate(group):
                 status = (
                     Registration.Status.NO_SHOW
-                    if position % 13 == 5
+                    if position >= len(first_timers) and position % 2 == 0
                     else Registration.Status.ATTENDED
                 )
                 created += _add(
