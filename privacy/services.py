@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -84,12 +85,15 @@ def record_change(
     *, actor: User, obj: Model, action: str, old_status: str | None = None
 ) -> AuditEntry:
     """Record a create/change/delete/status change of a domain object made by `actor`."""
-    summary = f"{action.replace('_', ' ')}: {_describe(obj)}"
+    try:
+        label, workspace_id = _describe(obj), _workspace_of(obj)
+    except ObjectDoesNotExist:
+        # A cascade already removed the parent (a stop of a deleted tour): log it bare.
+        label, workspace_id = f"{obj._meta.verbose_name} #{obj.pk}", None
+    summary = f"{action.replace('_', ' ')}: {label}"
     if old_status is not None:
         summary += f" ({old_status} → {obj.status})"
-    return record(
-        actor=actor, workspace=_workspace_of(obj), action=action, obj=obj, summary=summary
-    )
+    return record(actor=actor, workspace=workspace_id, action=action, obj=obj, summary=summary)
 
 
 # --- retention -------------------------------------------------------------------------------

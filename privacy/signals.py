@@ -58,6 +58,9 @@ def _on_delete(sender, instance, **kwargs) -> None:
 def connect() -> None:
     for model in (*AUDITED, Registration):
         post_save.connect(_on_save, sender=model, dispatch_uid=f"audit-save-{model.__name__}")
+        if model is Activity:
+            # Deleting a tour or kenniscafé also deletes its Activity row: log the child only.
+            continue
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"audit-delete-{model.__name__}")
     for model in (Activity, Tour, KnowledgeSession, Registration):
         post_init.connect(

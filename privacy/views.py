@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -22,8 +23,11 @@ def _require_coordinator(request: HttpRequest) -> None:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     _require_coordinator(request)
+    scope = Q(workspace__in=coordinator_workspaces(user=request.user))
+    if request.user.is_superuser:
+        scope |= Q(workspace=None)  # shared themes and erasures outside any workspace
     entries = (
-        AuditEntry.objects.filter(workspace__in=coordinator_workspaces(user=request.user))
+        AuditEntry.objects.filter(scope)
         .select_related("actor", "workspace")
         .order_by("-created_at", "-pk")
     )

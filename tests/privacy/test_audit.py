@@ -130,3 +130,22 @@ def test_audit_page_query_count_is_constant(client, django_assert_num_queries, r
         response = client.get("/manage/audit/")
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_deleting_a_tour_with_stops_through_the_api_is_logged(client, world_a):
+    client.force_login(world_a.coordinator)
+
+    response = client.delete(f"/api/tours/{world_a.tour.pk}/")
+
+    assert response.status_code == 204
+    assert sorted(AuditEntry.objects.values_list("action", "object_type", "summary")) == [
+        (
+            "deleted",
+            "registration",
+            f"deleted: registration #{world_a.registration.pk} for “Tour Ameland”",
+        ),
+        ("deleted", "stop", "deleted: stop “Buurthuis Ameland” in “Tour Ameland”"),
+        ("deleted", "tour", "deleted: wijktour “Tour Ameland”"),
+    ]
+    assert_no_personal_data(world_a)
