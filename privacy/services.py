@@ -9,7 +9,6 @@ import datetime as dt
 import io
 import json
 import re
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,7 +16,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Model, Q, QuerySet
+from django.db.models import CharField, Model, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from activities.models import Registration
@@ -109,29 +109,30 @@ def placeholder_email(*, registration_id: int) -> str:
     return f"anonymised-{registration_id}@{PLACEHOLDER_DOMAIN}"
 
 
+def _placeholder_expression(prefix: str, suffix: str = "") -> Concat:
+    return Concat(Value(prefix), Cast("pk", CharField()), Value(suffix), output_field=CharField())
+
+
 def _anonymise_registrations(*, registrations: QuerySet[Registration], now: dt.datetime) -> int:
     ids = list(registrations.filter(anonymised_at=None).values_list("pk", flat=True))
-    for registration_id in ids:
-        # One UPDATE per row: each gets its own placeholder address.
-        Registration.objects.filter(pk=registration_id).update(
-            name=ANONYMISED_NAME,
-            email=placeholder_email(registration_id=registration_id),
-            organisation="",
-            phone="",
-            notes="",
-            waitlist_reason="",
-            cancel_token_hash=None,
-            feed_token_hash=None,
-            anonymised_at=now,
-        )
-    # Invitation links must stop working; the hash column is required, so replace it with one
-    # that matches no token.
-    for invitation_id in RatingInvitation.objects.filter(registration_id__in=ids).values_list(
-        "pk", flat=True
-    ):
-        RatingInvitation.objects.filter(pk=invitation_id).update(
-            token_hash=secrets.token_hex(32), reminder_token_hash=None
-        )
+    # One UPDATE for all rows; the placeholder address is built from the primary key, so it is
+    # unique and the one-registration-per-e-mail rule holds (see placeholder_email).
+    Registration.objects.filter(pk__in=ids).update(
+        name=ANONYMISED_NAME,
+        email=_placeholder_expression("anonymised-", f"@{PLACEHOLDER_DOMAIN}"),
+        organisation="",
+        phone="",
+        notes="",
+        waitlist_reason="",
+        cancel_token_hash=None,
+        feed_token_hash=None,
+        anonymised_at=now,
+    )
+    # Invitation links must stop working; the hash column is required and unique, so replace
+    # it with a value no SHA-256 hex digest can equal.
+    RatingInvitation.objects.filter(registration_id__in=ids).update(
+        token_hash=_placeholder_expression("revoked-"), reminder_token_hash=None
+    )
     Rating.objects.filter(registration_id__in=ids, anonymised_at=None).update(
         comment="", most_valuable="", anonymised_at=now
     )
