@@ -49,6 +49,10 @@ def test_coordinator_exports_and_erases_a_person(page, live_server):
     assert (registration.name, registration.status) == ("Geanonimiseerd", "confirmed")
     assert "anna" not in " ".join(AuditEntry.objects.values_list("summary", flat=True)).lower()
 
+    page.goto(live_server.url + "/manage/audit/")
+    assert "1 registration(s) anonymised" in page.inner_text("main")
+    assert axe_violations(page) == []
+
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
