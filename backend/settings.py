@@ -316,3 +316,13 @@ REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
 # Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
 RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)
+
+# --- privacy ---
+# Audit log, retention and data-subject rights (privacy/). The middleware tells the audit
+# signals which coordinator made a change.
+INSTALLED_APPS += ["privacy"]
+MIDDLEWARE += ["privacy.middleware.AuditActorMiddleware"]
+# Registrations are anonymised this many months after their activity ended; rating comments
+# (comment, most valuable) are cleared this many months after the rating. Grades stay.
+RETENTION_REGISTRATION_MONTHS = int(env("RETENTION_REGISTRATION_MONTHS", "12"))
+RETENTION_RATING_COMMENT_MONTHS = int(env("RETENTION_RATING_COMMENT_MONTHS", "12"))

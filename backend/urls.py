@@ -25,6 +25,7 @@ PAGE_MODULES = [
     "sessions.urls",
     "ratings.urls",
     "feeds.urls",
+    "privacy.urls",
 ]
 
 router = DefaultRouter()

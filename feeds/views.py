@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -269,7 +269,8 @@ class PartnerFeedForm(forms.ModelForm):
 def partner_feed_settings(request: HttpRequest, slug: str) -> HttpResponse:
     partner = get_object_or_404(Partner, slug=slug)
     if not can_edit_partner_feed(user=request.user, partner=partner):
-        raise PermissionDenied
+        # 404, not 403: another workspace's partner must not be confirmed to exist.
+        raise Http404
     feed = PartnerFeed.objects.filter(partner=partner).first()
     form = PartnerFeedForm(request.POST or None, instance=feed)
     if request.method == "POST" and form.is_valid():

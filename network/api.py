@@ -68,6 +68,17 @@ def _check_scope(request, workspace_id: int) -> None:
         raise PermissionDenied(_("This belongs to another workspace."))
 
 
+class ScopedWritesMixin:
+    """Refuse writes to another workspace's object before its data is validated, so a foreign
+    coordinator learns nothing from validation messages (the object itself is public)."""
+
+    def get_object(self):
+        obj = super().get_object()
+        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            _check_scope(self.request, obj.workspace_id)
+        return obj
+
+
 # --- themes --------------------------------------------------------------------------------
 
 
@@ -157,7 +168,7 @@ class NeighbourhoodSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(create=extend_schema(parameters=[WORKSPACE_PARAMETER]))
-class NeighbourhoodViewSet(viewsets.ModelViewSet):
+class NeighbourhoodViewSet(ScopedWritesMixin, viewsets.ModelViewSet):
     """Neighbourhoods (wijken) with their centre point and optional GeoJSON boundary."""
 
     queryset = Neighbourhood.objects.select_related("workspace").order_by("name")
@@ -336,7 +347,7 @@ class PartnerFilter(filters.FilterSet):
 
 
 @extend_schema_view(create=extend_schema(parameters=[WORKSPACE_PARAMETER]))
-class PartnerViewSet(viewsets.ModelViewSet):
+class PartnerViewSet(ScopedWritesMixin, viewsets.ModelViewSet):
     """Partners of the sociale kaart. Inactive partners are visible to their coordinators
     only; deactivate by PATCHing `is_active: false`."""
 

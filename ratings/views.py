@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.utils import formats, timezone, translation
@@ -265,7 +265,8 @@ def insights_partner(request: HttpRequest, slug: str) -> HttpResponse:
         partner.editors.filter(pk=request.user.pk).exists()
     )
     if not allowed:
-        raise PermissionDenied
+        # 404, not 403: another workspace's partner must not be confirmed to exist.
+        raise Http404
     return render(
         request,
         "ratings/insights_partner.html",
@@ -278,7 +279,7 @@ def device_link(request: HttpRequest, activity_id: int) -> HttpResponse:
     """The on-the-spot link and its QR code, for a slide or a printed card at the check-in."""
     activity = get_object_or_404(Activity, pk=activity_id)
     if not can_coordinate(user=request.user, workspace_id=activity.workspace_id):
-        raise PermissionDenied
+        raise Http404
     url = services.device_url(activity=activity)
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")

@@ -97,8 +97,8 @@ def test_feed_settings_page_requires_editor_or_coordinator(client):
 
     assert anonymous.status_code == 302
     assert (stranger.status_code, other_coordinator.status_code, coordinator.status_code) == (
-        403,
-        403,
+        404,
+        404,
         200,
     )
 

@@ -287,7 +287,7 @@ def test_partner_view_refuses_other_users(client, workspace):
     _partner_with_ratings(workspace)
     client.force_login(UserFactory())
 
-    assert client.get("/manage/insights/partner/voedselbank-oost/").status_code == 403
+    assert client.get("/manage/insights/partner/voedselbank-oost/").status_code == 404
 
 
 @pytest.mark.django_db
@@ -348,7 +348,7 @@ def test_device_link_page_refuses_other_workspaces(client, coordinator):
     tour = PastTourFactory()
     client.force_login(coordinator)
 
-    assert client.get(f"/manage/insights/activity/{tour.pk}/device-link/").status_code == 403
+    assert client.get(f"/manage/insights/activity/{tour.pk}/device-link/").status_code == 404
 
 
 def test_stop_rating_refer_choices_match_statistics():
