@@ -307,7 +307,7 @@ def _register_without_lock(activity_id, registrant, domain, email) -> Outcome:
     activity = Activity.objects.get(pk=activity_id)
     counts = seat_counts(activity_id=activity_id)
     reason = seat_refusal(activity=activity, counts=counts, domain=domain)
-    time.sleep(0.05)  # widen the window between reading and writing, as a slow request would
+    time.sleep(0.3)  # widen the window between reading and writing, as a slow request would
     status = Registration.Status.WAITLISTED if reason else Registration.Status.CONFIRMED
     registration = Registration.objects.create(
         activity=activity,
