@@ -316,3 +316,19 @@ REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
 # Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
 RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)
+
+# --- operations ---
+INSTALLED_APPS += ["ops"]
+# Anonymous agenda and public feeds come from the shared cache (ops.cache); changes to
+# activities invalidate at once, this bounds anything a signal cannot see. 0 turns it off;
+# off by default outside production so a developer (and a test) sees every change at once.
+PUBLIC_CACHE_SECONDS = int(
+    env("PUBLIC_CACHE_SECONDS", "300" if DJANGO_ENV == "production" else "0")
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware"),
+    "ops.cache.PublicPageCacheMiddleware",
+)
+# /health/ reports the worker stale (503) when its heartbeat is older than this; the scheduler
+# queues a heartbeat every minute.
+WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))
