@@ -35,11 +35,12 @@ def _enqueue_heartbeat() -> str:
     return f"heartbeat queued ({result.id})"
 
 
+# The heartbeat first: a slow feed import must not make the worker look stale.
 JOBS: dict[str, Callable[[], str]] = {
+    "heartbeat": _enqueue_heartbeat,
     "send_reminders": _command("send_reminders"),
     "send_rating_invitations": _command("send_rating_invitations"),
     "import_partner_feeds": _command("import_partner_feeds"),
-    "heartbeat": _enqueue_heartbeat,
 }
 # A cache lock outlives a crashed run by at most this long.
 CACHE_LOCK_SECONDS = 15 * 60

@@ -2,7 +2,7 @@
 # Load test on the production-like stack (make load): starts it, rushes one kenniscafé with few
 # seats while others browse the agenda and calendar apps poll feeds, prints throughput and
 # p50/p95/p99, fails on any error or on overbooking, and stops the stack. 127.0.0.1 only.
-#   LOAD_USERS (60)  LOAD_SPAWN_RATE (20)  LOAD_DURATION (45s)  LOAD_CAPACITY (20)
+#   LOAD_USERS (60)  LOAD_SPAWN_RATE (20)  LOAD_DURATION (30s)  LOAD_CAPACITY (20)
 #   PROD_PORT (8100)  PROD_DATABASE_URL  PROD_REDIS_URL  — as scripts/prod_like.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +34,7 @@ LOAD_ACTIVITY_ID="$ACTIVITY_ID" LOAD_NEIGHBOURHOOD="$NEIGHBOURHOOD" \
   LOAD_STATUS_FILE="$OUT/statuses.json" \
   .venv/bin/locust -f loadtest/locustfile.py --headless --only-summary \
   --host "http://127.0.0.1:$PROD_PORT" --users "${LOAD_USERS:-60}" \
-  --spawn-rate "${LOAD_SPAWN_RATE:-20}" --run-time "${LOAD_DURATION:-45s}" \
+  --spawn-rate "${LOAD_SPAWN_RATE:-20}" --run-time "${LOAD_DURATION:-30s}" \
   --stop-timeout 5 --csv "$OUT/stats" --exit-code-on-error 0 > "$OUT/locust.log" 2>&1 || true
 
 echo

@@ -81,12 +81,12 @@ def test_run_periodic_jobs_runs_every_job():
 
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == [
+        "heartbeat",
         "send_reminders",
         "send_rating_invitations",
         "import_partner_feeds",
-        "heartbeat",
     ]
-    assert lines[0] == "send_reminders: 0 reminder(s) queued."
+    assert lines[1] == "send_reminders: 0 reminder(s) queued."
 
 
 @pytest.mark.django_db
