@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages prod-like
+.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages prod-like load
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -62,6 +62,11 @@ bench: setup
 # The production process layout on this machine (PostgreSQL, Redis, gunicorn, worker).
 prod-like: setup
 	scripts/prod_like.sh run
+
+# Load test (locust, headless, ~60 s) on the production-like stack; prints the figures and
+# fails on any error or overbooking. PROD_PORT/PROD_DATABASE_URL as for prod-like.
+load: setup
+	scripts/load_test.sh
 
 # Translations: .po and the compiled .mo files are committed (no gettext needed to run).
 messages: setup

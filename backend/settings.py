@@ -326,3 +326,19 @@ MIDDLEWARE += ["privacy.middleware.AuditActorMiddleware"]
 # (comment, most valuable) are cleared this many months after the rating. Grades stay.
 RETENTION_REGISTRATION_MONTHS = int(env("RETENTION_REGISTRATION_MONTHS", "12"))
 RETENTION_RATING_COMMENT_MONTHS = int(env("RETENTION_RATING_COMMENT_MONTHS", "12"))
+
+# --- operations ---
+INSTALLED_APPS += ["ops"]
+# Anonymous agenda and public feeds come from the shared cache (ops.cache); changes to
+# activities invalidate at once, this bounds anything a signal cannot see. 0 turns it off;
+# off by default outside production so a developer (and a test) sees every change at once.
+PUBLIC_CACHE_SECONDS = int(
+    env("PUBLIC_CACHE_SECONDS", "300" if DJANGO_ENV == "production" else "0")
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware"),
+    "ops.cache.PublicPageCacheMiddleware",
+)
+# /health/ reports the worker stale (503) when its heartbeat is older than this; the scheduler
+# queues a heartbeat every minute.
+WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The production process layout on this machine: PostgreSQL, Redis, gunicorn (2 workers x 4
-# threads) serving static files through whitenoise, and the django-tasks-db worker.
+# threads) serving static files through whitenoise, the django-tasks-db worker, and a scheduler
+# loop standing in for cron (run_periodic_jobs every minute; it queues the worker's heartbeat).
+# PROD_PORT, PROD_DATABASE_URL and PROD_REDIS_URL choose where it runs.
 #   scripts/prod_like.sh start   # start in the background and print where it listens
 #   scripts/prod_like.sh stop
 #   scripts/prod_like.sh run     # start, then stay in the foreground until Ctrl-C (make prod-like)
@@ -41,8 +43,9 @@ export_settings() {
 start() {
   ensure_services
   export_settings
-  psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='wijktour_prodlike'" \
-    | grep -q 1 || createdb -h 127.0.0.1 -U postgres wijktour_prodlike
+  local dbname="${DATABASE_URL##*/}"
+  psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='$dbname'" \
+    | grep -q 1 || createdb -h 127.0.0.1 -U postgres "$dbname"
   $BIN/python manage.py migrate --noinput -v0
   $BIN/python manage.py collectstatic --noinput -v0
   $BIN/python manage.py seed_demo >/dev/null
@@ -52,8 +55,12 @@ start() {
   nohup $BIN/gunicorn backend.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
     --threads 4 --access-logfile - --timeout 30 > "$STATE/gunicorn.log" 2>&1 &
   echo $! > "$STATE/gunicorn.pid"
-  nohup $BIN/python manage.py db_worker > "$STATE/worker.log" 2>&1 & echo $! > "$STATE/worker.pid"
-  for _ in $(seq 1 50); do
+  nohup $BIN/python manage.py db_worker --no-reload > "$STATE/worker.log" 2>&1 &
+  echo $! > "$STATE/worker.pid"
+  # cron stand-in: in production a systemd timer or crontab line per docs/operations.md.
+  nohup bash -c "while true; do $BIN/python manage.py run_periodic_jobs; sleep 60; done" \
+    > "$STATE/scheduler.log" 2>&1 & echo $! > "$STATE/scheduler.pid"
+  for _ in $(seq 1 150); do
     curl -fs "http://127.0.0.1:$PORT/health/" >/dev/null 2>&1 && break
     sleep 0.2
   done
@@ -64,7 +71,7 @@ start() {
 }
 
 stop() {
-  for name in gunicorn worker smtp; do
+  for name in scheduler gunicorn worker smtp; do
     if [ -f "$STATE/$name.pid" ]; then
       kill "$(cat "$STATE/$name.pid")" 2>/dev/null || true
       rm -f "$STATE/$name.pid"

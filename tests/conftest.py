@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -126,3 +127,12 @@ def axe_violations(page) -> list[dict]:
         }"""
     )
     return result
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_test() -> Iterator[None]:
+    """A request with Accept-Language (LocaleMiddleware) or a view that activates the
+    registrant's language leaves that language active in the thread; the next test on the
+    same xdist worker must start from the default again, whatever ran before it."""
+    yield
+    translation.deactivate()

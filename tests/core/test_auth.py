@@ -44,7 +44,10 @@ def test_health_reports_database_and_cache(client):
     response = client.get("/health/")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "cache": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "cache": "ok", "worker": "not-configured"},
+    }
 
 
 @pytest.mark.django_db
