@@ -5,6 +5,7 @@ sets DJANGO_ENV=production, which turns DEBUG off and refuses the default secret
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -316,3 +317,38 @@ REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
 REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
 # Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
 RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)
+
+# --- accounts ---
+# Sign-in security: django-axes counts failed sign-ins per username *and* client address, so an
+# attacker elsewhere cannot lock a user out, and every lockout ends after the cool-off.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
+MIDDLEWARE += [
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    # axes turns its lockout signal into the lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "core.auth.UsernameOrEmailBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure during the lockout must not extend it: the cool-off always ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.services.client_address"
+# Password-reset requests per client address: "<count>/<seconds>", counted in the shared cache.
+PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5/900")
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
+# Invitations for new coordinators and partner editors stay valid this many days.
+INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
+# An administrator sets this to make every coordinator set up two-factor sign-in before /manage/.
+REQUIRE_2FA_FOR_COORDINATORS = env_bool("REQUIRE_2FA_FOR_COORDINATORS", False)
+OTP_TOTP_ISSUER = "Wijktour"
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.ApiTokenAuthentication",
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+]

@@ -25,6 +25,7 @@ PAGE_MODULES = [
     "sessions.urls",
     "ratings.urls",
     "feeds.urls",
+    "accounts.pages",
 ]
 
 router = DefaultRouter()
@@ -41,7 +42,7 @@ urlpatterns = [
     path("api/", include(api_extra)),
     path("api/", include(router.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 for module_name in PAGE_MODULES:
