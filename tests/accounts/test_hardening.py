@@ -51,7 +51,7 @@ def test_headers_on_every_page_type():
         assert response.status_code == 200, kind
         csp = response.headers.get("Content-Security-Policy", "")
         directives = dict(
-            (part.strip().split(" ", 1) + [""])[:2] for part in csp.split(";") if part.strip()
+            [*part.strip().split(" ", 1), ""][:2] for part in csp.split(";") if part.strip()
         )
         if response.headers["Content-Type"].startswith("text/html"):
             assert "'self'" in directives["script-src"], kind
