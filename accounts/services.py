@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -32,8 +33,14 @@ class InvitationError(Exception):
     """The link is unknown, used, revoked or expired; the message says which in plain words."""
 
 
-def client_address(request: HttpRequest) -> str:
-    return _client_address(request)
+def client_address(request: HttpRequest) -> str | None:
+    """The client's IP address for axes, or None when there is no valid one (axes stores it in
+    an IP column, which PostgreSQL checks)."""
+    address = _client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def hash_token(raw: str) -> str:
@@ -43,7 +50,7 @@ def hash_token(raw: str) -> str:
 def over_password_reset_limit(request: HttpRequest) -> bool:
     """Count a reset request against the client's budget; True once the budget is used up."""
     limit, window = parse_rate(settings.PASSWORD_RESET_RATE_LIMIT)
-    key = f"ratelimit:password-reset:{client_address(request)}"
+    key = f"ratelimit:password-reset:{_client_address(request)}"
     if cache.add(key, 1, timeout=window):
         return limit < 1
     try:
