@@ -101,6 +101,8 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ActivitySerializer
     filterset_class = ActivityFilter
+    # Ids beyond a 64-bit integer are a 404, not a database overflow (a 500).
+    lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
         return (

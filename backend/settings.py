@@ -5,6 +5,7 @@ sets DJANGO_ENV=production, which turns DEBUG off and refuses the default secret
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -342,3 +343,38 @@ MIDDLEWARE.insert(
 # /health/ reports the worker stale (503) when its heartbeat is older than this; the scheduler
 # queues a heartbeat every minute.
 WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))
+
+# --- accounts ---
+# Sign-in security: django-axes counts failed sign-ins per username *and* client address, so an
+# attacker elsewhere cannot lock a user out, and every lockout ends after the cool-off.
+INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "accounts"]
+MIDDLEWARE += [
+    "accounts.middleware.RequireTwoFactorMiddleware",
+    # axes turns its lockout signal into the lockout page; it must come last.
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "core.auth.UsernameOrEmailBackend",
+]
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A failure during the lockout must not extend it: the cool-off always ends.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "accounts.services.client_address"
+# Password-reset requests per client address: "<count>/<seconds>", counted in the shared cache.
+PASSWORD_RESET_RATE_LIMIT = env("PASSWORD_RESET_RATE_LIMIT", "5/900")
+PASSWORD_RESET_TIMEOUT = int(env("PASSWORD_RESET_TIMEOUT", str(60 * 60 * 24)))
+# Invitations for new coordinators and partner editors stay valid this many days.
+INVITATION_EXPIRY_DAYS = int(env("INVITATION_EXPIRY_DAYS", "7"))
+# An administrator sets this to make every coordinator set up two-factor sign-in before /manage/.
+REQUIRE_2FA_FOR_COORDINATORS = env_bool("REQUIRE_2FA_FOR_COORDINATORS", False)
+OTP_TOTP_ISSUER = "Wijktour"
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
+    "accounts.authentication.ApiTokenAuthentication",
+    *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+]

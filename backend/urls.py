@@ -26,6 +26,7 @@ PAGE_MODULES = [
     "ratings.urls",
     "feeds.urls",
     "privacy.urls",
+    "accounts.pages",
 ]
 
 router = DefaultRouter()
@@ -42,7 +43,7 @@ urlpatterns = [
     path("api/", include(api_extra)),
     path("api/", include(router.urls)),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 for module_name in PAGE_MODULES:

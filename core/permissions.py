@@ -10,11 +10,15 @@ def coordinator_workspaces(*, user: User | AnonymousUser) -> QuerySet[Workspace]
     """Workspaces whose data this user may edit as coordinator (all of them for superusers)."""
     if not user.is_authenticated:
         return Workspace.objects.none()
+    # An API token (accounts.authentication) confines its creator to the token's workspace.
+    token_scope = getattr(user, "api_token_workspace_id", None)
     if user.is_superuser:
-        return Workspace.objects.all()
-    return Workspace.objects.filter(
-        memberships__user=user, memberships__role=Membership.Role.COORDINATOR
-    )
+        workspaces = Workspace.objects.all()
+    else:
+        workspaces = Workspace.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.COORDINATOR
+        )
+    return workspaces if token_scope is None else workspaces.filter(pk=token_scope)
 
 
 def is_coordinator(*, user: User | AnonymousUser) -> bool:
@@ -27,6 +31,9 @@ def is_coordinator(*, user: User | AnonymousUser) -> bool:
 
 def can_coordinate(*, user: User | AnonymousUser, workspace_id: int) -> bool:
     if not user.is_authenticated:
+        return False
+    token_scope = getattr(user, "api_token_workspace_id", None)
+    if token_scope is not None and token_scope != workspace_id:
         return False
     if user.is_superuser:
         return True

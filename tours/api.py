@@ -251,6 +251,8 @@ class TourViewSet(viewsets.ModelViewSet):
 
     serializer_class = TourSerializer
     filterset_class = TourFilter
+    # Ids beyond a 64-bit integer are a 404, not a database overflow (a 500).
+    lookup_value_regex = r"[0-9]{1,18}"
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
