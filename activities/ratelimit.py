@@ -21,9 +21,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), int(seconds or 60)
 
 
-def over_limit(request: HttpRequest, *, scope: str) -> bool:
-    """Count this request against the client's budget; True once the budget is used up."""
-    limit, window = parse_rate(settings.REGISTRATION_RATE_LIMIT)
+def over_limit(request: HttpRequest, *, scope: str, rate: str | None = None) -> bool:
+    """Count this request against the client's budget; True once the budget is used up.
+
+    `rate` is "<count>/<seconds>"; registration's limit unless given.
+    """
+    limit, window = parse_rate(rate or settings.REGISTRATION_RATE_LIMIT)
     key = f"ratelimit:{scope}:{client_address(request)}"
     if cache.add(key, 1, timeout=window):
         return limit < 1

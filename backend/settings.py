@@ -299,6 +299,8 @@ FEEDS_IMPORT_TIMEOUT = float(env("FEEDS_IMPORT_TIMEOUT", "10"))
 FEEDS_IMPORT_MAX_REDIRECTS = int(env("FEEDS_IMPORT_MAX_REDIRECTS", "3"))
 FEEDS_IMPORT_MAX_EVENTS = int(env("FEEDS_IMPORT_MAX_EVENTS", "2000"))
 FEEDS_IMPORT_ALLOW_PRIVATE = env_bool("FEEDS_IMPORT_ALLOW_PRIVATE", False)
+# "Save and fetch now" presses per client address ("<count>/<seconds>").
+FEEDS_IMPORT_RATE_LIMIT = env("FEEDS_IMPORT_RATE_LIMIT", "10/600")
 # The domain in every published UID; keep it fixed if SITE_URL ever changes.
 FEEDS_UID_HOST = env("FEEDS_UID_HOST", "")
 
@@ -308,6 +310,8 @@ FEEDS_UID_HOST = env("FEEDS_UID_HOST", "")
 RATINGS_INVITATION_DELAY_HOURS = int(env("RATINGS_INVITATION_DELAY_HOURS", "2"))
 RATINGS_REMINDER_DAYS = int(env("RATINGS_REMINDER_DAYS", "4"))
 RATINGS_LINK_DAYS = int(env("RATINGS_LINK_DAYS", "30"))
+# Rating submissions per client address ("<count>/<seconds>"), counted in the shared cache.
+RATINGS_RATE_LIMIT = env("RATINGS_RATE_LIMIT", "120/600")
 
 # --- registration ---
 # Reminder mails go out this many days before an activity (`manage.py send_reminders`).

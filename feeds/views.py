@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from activities.models import Activity
+from activities.ratelimit import over_limit
 from feeds import selectors
 from feeds.ical import FeedEvent, serialise_calendar
 from feeds.models import PartnerFeed
@@ -273,13 +274,19 @@ def partner_feed_settings(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404
     feed = PartnerFeed.objects.filter(partner=partner).first()
     form = PartnerFeedForm(request.POST or None, instance=feed)
-    if request.method == "POST" and form.is_valid():
+    fetch_now = request.method == "POST" and "fetch" in request.POST
+    # Each "fetch now" is an outbound request on the partner's behalf: bounded per address.
+    if fetch_now and over_limit(
+        request, scope="feed-import", rate=settings.FEEDS_IMPORT_RATE_LIMIT
+    ):
+        form.add_error(None, _("Too many fetches from this address. Try again in a few minutes."))
+    elif request.method == "POST" and form.is_valid():
         with transaction.atomic():
             save_partner_feed(
                 partner=partner,
                 url=form.cleaned_data["url"],
                 enabled=form.cleaned_data["enabled"],
-                fetch_now="fetch" in request.POST,
+                fetch_now=fetch_now,
             )
         messages.success(request, _("The calendar link has been saved."))
         return redirect("feeds:partner-settings", slug=partner.slug)

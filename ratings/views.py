@@ -22,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from activities.models import Activity
+from activities.ratelimit import over_limit
 from core.permissions import can_coordinate, coordinator_workspaces, is_coordinator
 from network.models import Partner
 from ratings import charts, services
@@ -75,9 +76,18 @@ def _handle_form(
     context: dict,
 ) -> tuple[HttpResponse | None, Rating | None]:
     stops = _stops_for(activity)
+    status = 200
     if request.method == "POST":
         form = RatingForm(request.POST, stops=stops)
-        if form.is_valid():
+        status = 400
+        # Counted per address in the shared cache; generous, since a whole room may rate
+        # from one venue network at once.
+        if over_limit(request, scope="rating", rate=settings.RATINGS_RATE_LIMIT):
+            form.add_error(
+                None, _("Too many ratings from this address. Try again in a few minutes.")
+            )
+            status = 429
+        elif form.is_valid():
             try:
                 rating = save(form)
             except services.RatingError as error:
@@ -90,7 +100,7 @@ def _handle_form(
         request,
         "ratings/rating_form.html",
         {**context, "form": form, "activity": activity, "existing": existing},
-        status=400 if form.is_bound else 200,
+        status=status,
     )
     return response, None
 

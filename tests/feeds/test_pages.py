@@ -179,3 +179,17 @@ def test_calendar_links_in_browser_load_nothing_from_elsewhere(page, live_server
         == "webcal://127.0.0.1:8000/feeds/neighbourhoods/bos-en-lommer.ics"
     )
     assert axe_violations(page) == []
+
+
+@pytest.mark.django_db
+def test_feed_settings_fetch_now_over_rate_limit_is_refused(client, settings):
+    settings.FEEDS_IMPORT_RATE_LIMIT = "0/600"  # the budget is used up before any fetch
+    partner = PartnerFactory(slug="de-meeuw")
+    client.force_login(CoordinatorFactory(workspace=partner.workspace))
+    data = {"url": "https://agenda.example.org/meeuw.ics", "enabled": "on", "fetch": "1"}
+
+    response = client.post("/manage/partners/de-meeuw/feed/", data)
+
+    assert response.status_code == 200
+    assert "Te veel ophaalpogingen vanaf dit adres" in response.content.decode()
+    assert PartnerFeed.objects.count() == 0

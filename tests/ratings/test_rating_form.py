@@ -257,3 +257,15 @@ def test_device_link_closed_long_after_the_activity(client):
 
     assert client.post(url, {"grade": "8"}).status_code == 410
     assert Rating.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_post_over_rate_limit_is_refused_with_message(client, settings, tour_with_stops):
+    settings.RATINGS_RATE_LIMIT = "2/600"
+    _tour, _stops, registration = tour_with_stops
+    token = invite(registration)
+
+    statuses = [client.post(f"/ratings/{token}/", {"grade": "11"}).status_code for _ in range(3)]
+
+    assert statuses == [400, 400, 429]
+    assert Rating.objects.count() == 0
