@@ -114,3 +114,20 @@ def test_api_token_foreign_coordinator_cannot_revoke(client):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3, 50])
+def test_api_token_page_query_count_is_constant(client, django_assert_num_queries, count):
+    coordinator = CoordinatorFactory()
+    workspace = coordinator.memberships.get().workspace
+    for number in range(count):
+        services.create_api_token(workspace=workspace, name=f"CRM {number}", created_by=coordinator)
+    client.force_login(coordinator)
+    client.get("/manage/api-tokens/")  # warm the session and 2FA checks
+
+    with django_assert_num_queries(5):
+        response = client.get("/manage/api-tokens/")
+
+    assert response.status_code == 200
+    assert response.text.count("CRM ") == count
