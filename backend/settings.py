@@ -244,12 +244,17 @@ MAP_TILE_ATTRIBUTION = env(
 # Coordinates must lie in the Netherlands unless this box (south,west,north,east) is widened.
 GEO_BOUNDS = tuple(float(v) for v in env_list("GEO_BOUNDS", "50.7,3.2,53.7,7.3"))
 
-# Routing (tours): straight | osm | osrm
-ROUTING_PROVIDER = env("ROUTING_PROVIDER", "straight")
+# Routing (tours): auto (valhalla where tiles exist, else straight) | valhalla | straight | osrm
+ROUTING_PROVIDER = env("ROUTING_PROVIDER", "auto")
 ROUTING_DETOUR_FACTOR = float(env("ROUTING_DETOUR_FACTOR", "1.3"))
 ROUTING_SPEED_KMH = float(env("ROUTING_SPEED_KMH", "15"))
 ROUTING_LEG_BUFFER_MINUTES = int(env("ROUTING_LEG_BUFFER_MINUTES", "5"))
-ROUTING_GRAPH_PATH = Path(env("ROUTING_GRAPH_PATH", str(BASE_DIR / "var" / "street_graph.npz")))
+ROUTING_TILES_DIR = Path(env("ROUTING_TILES_DIR", str(BASE_DIR / "var" / "valhalla_tiles")))
+ROUTING_VALHALLA_URL = env("ROUTING_VALHALLA_URL", "")
+ROUTING_QUIET_STREETS = env_bool("ROUTING_QUIET_STREETS", True)
+ROUTING_MAX_SNAP_METRES = float(env("ROUTING_MAX_SNAP_METRES", "150"))
+# Create the Valhalla Actor when a web worker starts, so the first compose is not the slow one.
+ROUTING_WARM_AT_START = env_bool("ROUTING_WARM_AT_START", True)
 ROUTING_OSRM_URL = env("ROUTING_OSRM_URL", "")
 
 # Logs: JSON lines with the request id in production (LOG_FORMAT=json|text), no personal data.

@@ -1,4 +1,5 @@
-"""Travel-time providers: straight line (default), local OSM street graph, or an OSRM server.
+"""Travel-time providers: straight line (the labelled estimate), Valhalla (routing.valhalla),
+or an OSRM server.
 
 All providers return durations in seconds and distances in metres.
 """
@@ -6,7 +7,6 @@ All providers return durations in seconds and distances in metres.
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,11 +15,8 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import dijkstra
-from scipy.spatial import cKDTree
 
-from routing.geo import EARTH_RADIUS_M, Point, haversine_m_arrays
-from routing.osm import StreetGraph
+from routing.geo import Point, haversine_m_arrays
 
 
 class ProviderError(RuntimeError):
@@ -103,126 +100,6 @@ class StraightLineProvider:
         return [a, b]
 
 
-class OsmProvider:
-    """Shortest (fastest) paths over a local :class:`StreetGraph`.
-
-    Points snap to the nearest usable graph node; the straight hop from the point to that node
-    is added at ``access_speed_kmh`` so that a badly snapped point is not free.
-    """
-
-    estimated = False
-
-    def __init__(self, graph: StreetGraph, *, access_speed_kmh: float = 15.0) -> None:
-        self.graph = graph
-        self.access_speed_kmh = access_speed_kmh
-        self._node_ids = np.flatnonzero(graph.snappable)
-        if self._node_ids.size == 0:
-            raise ProviderError("street graph has no usable nodes")
-        self._lat0 = float(np.mean(graph.lat[self._node_ids]))
-        self._tree = cKDTree(self._project(graph.lat[self._node_ids], graph.lon[self._node_ids]))
-        typical_speed = 1.0
-        if graph.edge_count:
-            typical_speed = float(np.median(graph.lengths.data) / np.median(graph.durations.data))
-        self._typical_speed_ms = max(typical_speed, 0.5)
-
-    def _project(self, lat: NDArray[np.float64], lon: NDArray[np.float64]) -> NDArray[np.float64]:
-        # Equirectangular projection is accurate to well under 1 % within a city.
-        x = np.radians(lon) * EARTH_RADIUS_M * np.cos(np.radians(self._lat0))
-        y = np.radians(lat) * EARTH_RADIUS_M
-        return np.column_stack([x, y])
-
-    def snap(self, points: list[Point]) -> NDArray[np.int64]:
-        """Graph node index nearest to each point."""
-        lat, lon = _coordinates(points)
-        _, nearest = self._tree.query(self._project(lat, lon))
-        return self._node_ids[np.asarray(nearest, dtype=np.int64)]
-
-    def _access(self, points: list[Point], nodes: NDArray[np.int64]) -> NDArray[np.float64]:
-        lat, lon = _coordinates(points)
-        return haversine_m_arrays(lat, lon, self.graph.lat[nodes], self.graph.lon[nodes])
-
-    def _shortest(
-        self, sources: NDArray[np.int64], targets: NDArray[np.int64]
-    ) -> tuple[NDArray[np.float64], NDArray[np.int32]]:
-        """Dijkstra from each source; exact for all targets."""
-        g = self.graph
-        crow = haversine_m_arrays(
-            g.lat[sources][:, None], g.lon[sources][:, None], g.lat[targets], g.lon[targets]
-        )
-        times = np.empty((sources.size, g.node_count), dtype=np.float64)
-        preds = np.empty((sources.size, g.node_count), dtype=np.int32)
-        for row, source in enumerate(sources):
-            # A limited search settles only nodes within the limit but is exact for those. Tour
-            # points lie close together, so bounding by a modest detour over the crow-flies
-            # distance avoids exploring the whole city; if a target stays unreached, the
-            # search is repeated with a wider (finally no) limit.
-            reach_s = float(crow[row].max()) / self._typical_speed_ms
-            for limit in (1.5 * reach_s + 300.0, 4.0 * reach_s + 900.0, np.inf):
-                row_times, row_preds = dijkstra(
-                    g.durations,
-                    directed=True,
-                    indices=int(source),
-                    return_predecessors=True,
-                    limit=limit,
-                )
-                if np.isfinite(row_times[targets]).all():
-                    break
-            times[row], preds[row] = row_times, row_preds
-        return times, preds
-
-    def _path(self, preds: NDArray[np.int32], source: int, target: int) -> list[int]:
-        path = [target]
-        node = target
-        while node != source:
-            node = int(preds[node])
-            if node < 0:
-                raise ProviderError(f"node {target} is unreachable from node {source}")
-            path.append(node)
-        path.reverse()
-        return path
-
-    def _path_length(self, path: list[int]) -> float:
-        if len(path) < 2:
-            return 0.0
-        idx = np.asarray(path, dtype=np.int64)
-        return float(np.asarray(self.graph.lengths[idx[:-1], idx[1:]]).sum())
-
-    def matrix(self, points: list[Point]) -> TravelMatrix:
-        nodes = self.snap(points)
-        access_m = self._access(points, nodes)
-        access_s = access_m / (self.access_speed_kmh / 3.6)
-        unique_nodes, inverse = np.unique(nodes, return_inverse=True)
-        times, preds = self._shortest(unique_nodes, unique_nodes)
-        n = len(points)
-        durations = np.zeros((n, n), dtype=np.float64)
-        distances = np.zeros((n, n), dtype=np.float64)
-        for i in range(n):
-            for j in range(n):
-                if i == j:
-                    continue
-                si, tj = int(inverse[i]), int(unique_nodes[inverse[j]])
-                ride_s = float(times[si, tj])
-                if not np.isfinite(ride_s):
-                    raise ProviderError(f"point {j} is unreachable from point {i}")
-                ride_m = self._path_length(self._path(preds[si], int(unique_nodes[si]), tj))
-                durations[i, j] = access_s[i] + ride_s + access_s[j]
-                distances[i, j] = access_m[i] + ride_m + access_m[j]
-        return TravelMatrix(durations=durations, distances=distances)
-
-    def leg_geometry(self, a: Point, b: Point) -> list[Point]:
-        nodes = self.snap([a, b])
-        _, preds = self._shortest(nodes[:1], nodes[1:])
-        path = self._path(preds[0], int(nodes[0]), int(nodes[1]))
-        g = self.graph
-        geometry = [Point(float(g.lat[k]), float(g.lon[k])) for k in path]
-        # Keep the true end points when they do not sit exactly on a graph node.
-        if geometry[0] != a:
-            geometry.insert(0, a)
-        if geometry[-1] != b:
-            geometry.append(b)
-        return geometry
-
-
 class OsrmProvider:
     """Travel times from an OSRM HTTP server (``/table`` and ``/route`` services).
 
@@ -280,20 +157,18 @@ def build_provider(*, name: str, **options: Any) -> TravelTimeProvider:
     """Create a provider from settings.
 
     * ``"straight"``: options ``detour_factor``, ``speed_kmh``.
-    * ``"osm"``: option ``graph`` (a StreetGraph) or ``graph_path`` (directory written by
-      ``StreetGraph.save``), plus ``access_speed_kmh``.
+    * ``"valhalla"``: option ``tiles_dir`` (in-process Actor) or ``base_url`` (a
+      ``valhalla_service``), plus ``speed_kmh``, ``quiet_streets``, ``max_snap_m``.
     * ``"osrm"``: options ``base_url`` (required), ``profile``, ``timeout``.
     """
     if name == "straight":
         return StraightLineProvider(**options)
-    if name == "osm":
-        graph = options.pop("graph", None)
-        graph_path = options.pop("graph_path", None)
-        if graph is None:
-            if graph_path is None:
-                raise ValueError("the osm provider needs 'graph' or 'graph_path'")
-            graph = StreetGraph.load(os.fspath(graph_path))
-        return OsmProvider(graph, **options)
+    if name == "valhalla":
+        from routing import valhalla
+
+        if options.get("base_url"):
+            return valhalla.over_http(**options)
+        return valhalla.in_process(**options)
     if name == "osrm":
         return OsrmProvider(**options)
-    raise ValueError(f"unknown travel-time provider {name!r}; use 'straight', 'osm' or 'osrm'")
+    raise ValueError(f"unknown travel-time provider {name!r}; use 'straight', 'valhalla' or 'osrm'")

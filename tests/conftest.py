@@ -145,3 +145,36 @@ def default_language_after_test() -> Iterator[None]:
     same xdist worker must start from the default again, whatever ran before it."""
     yield
     translation.deactivate()
+
+
+OSM_EXTRACTS = Path(__file__).resolve().parent.parent / "routing" / "data" / "osm"
+
+
+@pytest.fixture(scope="session")
+def street_tiles(tmp_path_factory) -> Path:
+    """Valhalla tiles of the shipped Amsterdam Centrum and Monaco extracts, built once per
+    session (per xdist worker); about a second."""
+    from routing.valhalla import build_tiles
+
+    tiles = tmp_path_factory.mktemp("valhalla") / "tiles"
+    build_tiles(
+        sources=[OSM_EXTRACTS / "amsterdam_centrum_2026.osm.pbf", OSM_EXTRACTS / "monaco.osm.pbf"],
+        tiles_dir=tiles,
+    )
+    return tiles
+
+
+@pytest.fixture(autouse=True)
+def street_tiles_only_when_asked(settings) -> None:
+    # Tests ride the straight-line estimate unless they ask for `streets`; a developer's
+    # var/valhalla_tiles from `make demo` must not change their results.
+    settings.ROUTING_TILES_DIR = Path("/nonexistent/valhalla_tiles")
+    settings.ROUTING_VALHALLA_URL = ""
+
+
+@pytest.fixture
+def streets(settings, street_tiles) -> Path:
+    """Route on Valhalla over the real extracts (ROUTING_PROVIDER=auto picks them up)."""
+    settings.ROUTING_PROVIDER = "auto"
+    settings.ROUTING_TILES_DIR = street_tiles
+    return street_tiles

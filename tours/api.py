@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, Q
 from django.urls import path
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -62,8 +63,24 @@ class StopSerializer(serializers.ModelSerializer):
 
 class ProblemSerializer(serializers.Serializer):
     stop = serializers.IntegerField(allow_null=True, help_text="Null: about the whole tour.")
-    kind = serializers.CharField()
-    message = serializers.CharField()
+    kind = serializers.CharField(
+        help_text="unreachable (no street the group can ride within ROUTING_MAX_SNAP_METRES), "
+        "closed_day, closes_before_arrival, departs_after_close, conflicts_with_other_stops, "
+        "visit_longer_than_window, no_time_to_finish, finishes_after_latest_end, "
+        "left_out_by_search."
+    )
+    message = serializers.CharField(help_text="In the request's language.")
+    point = serializers.ChoiceField(
+        choices=["start", "end"],
+        allow_null=True,
+        required=False,
+        help_text="Set when the problem concerns the meeting point or the end.",
+    )
+    distance_m = serializers.IntegerField(
+        allow_null=True,
+        required=False,
+        help_text="unreachable: metres to the nearest street the group can ride.",
+    )
 
 
 class TourSerializer(serializers.ModelSerializer):
@@ -489,9 +506,22 @@ class PlannedStopSerializer(serializers.Serializer):
     departure = serializers.DateTimeField()
 
 
+class InstructionSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="Valhalla's turn instruction in the request's language.")
+    streets = serializers.ListField(child=serializers.CharField())
+    distance_m = serializers.IntegerField(help_text="Until the next instruction.")
+    duration_s = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    walking = serializers.BooleanField(help_text="The group walks the bike on this stretch.")
+
+
 class LegSerializer(serializers.Serializer):
     distance_m = serializers.IntegerField()
     duration_s = serializers.IntegerField()
+    instructions = InstructionSerializer(
+        many=True, help_text="Turn by turn along the streets; empty for the estimate."
+    )
 
 
 class PlanOutputSerializer(serializers.Serializer):
@@ -501,7 +531,10 @@ class PlanOutputSerializer(serializers.Serializer):
     legs = LegSerializer(many=True, help_text="start → first stop, …, last stop → end")
     total_distance_m = serializers.IntegerField()
     total_duration_s = serializers.IntegerField(help_text="Cycling time, without visits.")
-    estimated = serializers.BooleanField(help_text="True when distances are straight-line.")
+    estimated = serializers.BooleanField(
+        help_text="True when distances are the straight-line estimate (no street data covers "
+        "every point); false when the route follows the streets (Valhalla)."
+    )
     geometry = inline_serializer(
         "LineString",
         fields={
@@ -563,14 +596,24 @@ class RoutePlanView(APIView):
         except planning.PlanningError as exc:
             return Response({"non_field_errors": [str(exc)]}, status=503)
         by_key = {s.key: s for s in plan_stops}
+        names = {key: stop.name for key, stop in by_key.items()}
+        start_name = start.get("name") or _("meeting point")
+        end_name = end.get("name") or start_name
         problems = [
             {
                 "stop": int(p.key) if p.key in by_key else None,
                 "kind": p.kind,
-                "message": services.problem_message(services.problem_dict(p, by_key[p.key].name)),
+                "message": services.problem_message(
+                    services.problem_dict(
+                        p, services.point_name(p.key, names, start=start_name, end=end_name)
+                    )
+                ),
+                "point": p.key if p.key in ("start", "end") else None,
+                "distance_m": p.distance_m,
             }
             for p in plan.problems
         ]
+        language = (get_language() or "nl")[:2]
         ends_at = services.at_seconds(day, plan.end_arrival_s)
         stops_out = []
         for key, arrival, departure in zip(
@@ -593,7 +636,12 @@ class RoutePlanView(APIView):
             "ends_at": ends_at,
             "stops": stops_out,
             "legs": [
-                {"distance_m": leg.distance_m, "duration_s": leg.duration_s} for leg in plan.legs
+                {
+                    "distance_m": leg.distance_m,
+                    "duration_s": leg.duration_s,
+                    "instructions": services.leg_dict(leg)["steps"].get(language, []),
+                }
+                for leg in plan.legs
             ],
             "total_distance_m": plan.total_distance_m,
             "total_duration_s": plan.total_cycling_s,

@@ -42,6 +42,9 @@ class Tour(Activity):
     route_geometry = models.JSONField(default=dict, blank=True, editable=False)
     route_estimated = models.BooleanField(default=True, editable=False)
     route_problems = models.JSONField(default=list, blank=True, editable=False)
+    # Per leg (start → first stop, ..., last stop → end): distance and the turn instructions
+    # per language, {"distance_m", "steps": {"nl": [...], "en": [...]}}; empty for the estimate.
+    route_legs = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("wijktour")

@@ -8,15 +8,13 @@ midnight of the tour's date, local time. No request or model in sight.
 from __future__ import annotations
 
 import itertools
-import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
+from routing import valhalla
 from routing.geo import Point, haversine_m
-from routing.osm import StreetGraph
 from routing.providers import ProviderError, TravelTimeProvider, build_provider
 from routing.solver import RoutePlan, StopInput
 from routing.solver import plan_route as solve_route
@@ -42,18 +40,35 @@ class PlanStop:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One turn instruction of a leg (routing.valhalla.Maneuver, rounded for storage)."""
+
+    text: str
+    streets: tuple[str, ...]
+    distance_m: int
+    duration_s: int
+    lat: float
+    lon: float
+    walking: bool = False
+
+
+@dataclass(frozen=True)
 class Leg:
     distance_m: int
     duration_s: int
+    # Turn instructions per language code ("nl", "en"); empty for the estimate.
+    steps: dict[str, tuple[Step, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Problem:
     """Why a stop could not be fitted (or is late, in a fixed order).
 
-    kind: closed_day, or a reason code of routing.solver (closes_before_arrival,
-    departs_after_close, conflicts_with_other_stops, visit_longer_than_window,
-    no_time_to_finish, finishes_after_latest_end, left_out_by_search).
+    kind: closed_day, unreachable (no street the group may ride within
+    ROUTING_MAX_SNAP_METRES; `distance_m` says how far the nearest one is), or a reason code of
+    routing.solver (closes_before_arrival, departs_after_close, conflicts_with_other_stops,
+    visit_longer_than_window, no_time_to_finish, finishes_after_latest_end,
+    left_out_by_search). The keys "start" and "end" stand for the meeting point and the end.
     """
 
     key: str
@@ -62,6 +77,7 @@ class Problem:
     closes_s: int | None = None
     arrival_s: int | None = None
     departure_s: int | None = None
+    distance_m: int | None = None
 
 
 @dataclass
@@ -96,43 +112,74 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     return haversine_m(Point(*a), Point(*b))
 
 
-@lru_cache(maxsize=2)
-def _street_graph(path: str, modified: float) -> StreetGraph:
-    # Keyed on the file time too, so a new load_street_network is picked up without a restart.
-    return StreetGraph.load(path)
-
-
-@lru_cache(maxsize=4)
-def _osm_provider(path: str, modified: float) -> TravelTimeProvider:
-    return build_provider(name="osm", graph=_street_graph(path, modified))
-
-
-def graph_modified(path: Path) -> float:
-    marker = path / "nodes.npz" if path.is_dir() else path
-    return os.stat(marker).st_mtime
-
-
-def provider() -> TravelTimeProvider:
-    """The travel-time provider chosen in settings (ROUTING_PROVIDER)."""
-    name = settings.ROUTING_PROVIDER
-    if name == "osm":
-        path = Path(settings.ROUTING_GRAPH_PATH)
-        if not path.exists():
-            raise PlanningError(
-                f"No street graph at {path}; load one with manage.py load_street_network FILE."
-            )
-        return _osm_provider(str(path), graph_modified(path))
-    if name == "osrm":
-        if not settings.ROUTING_OSRM_URL:
-            raise PlanningError("ROUTING_PROVIDER is osrm but ROUTING_OSRM_URL is not set.")
-        return build_provider(name="osrm", base_url=settings.ROUTING_OSRM_URL)
-    if name != "straight":
-        raise PlanningError(f"Unknown ROUTING_PROVIDER {name!r}; use straight, osm or osrm.")
+def _straight() -> TravelTimeProvider:
     return build_provider(
         name="straight",
         detour_factor=settings.ROUTING_DETOUR_FACTOR,
         speed_kmh=settings.ROUTING_SPEED_KMH,
     )
+
+
+def _valhalla_options() -> dict:
+    return {
+        "speed_kmh": settings.ROUTING_SPEED_KMH,
+        "quiet_streets": settings.ROUTING_QUIET_STREETS,
+        "max_snap_m": settings.ROUTING_MAX_SNAP_METRES,
+    }
+
+
+def tiles_loaded() -> bool:
+    return valhalla.resolve_tiles(settings.ROUTING_TILES_DIR) is not None
+
+
+def provider() -> TravelTimeProvider:
+    """The travel-time provider chosen in settings (ROUTING_PROVIDER).
+
+    `auto` (the default) is Valhalla over ROUTING_VALHALLA_URL when set, else Valhalla on the
+    tiles in ROUTING_TILES_DIR when loaded, else the straight-line estimate.
+    """
+    name = settings.ROUTING_PROVIDER
+    if name == "auto":
+        if settings.ROUTING_VALHALLA_URL or tiles_loaded():
+            name = "valhalla"
+        else:
+            return _straight()
+    if name == "valhalla":
+        try:
+            if settings.ROUTING_VALHALLA_URL:
+                return build_provider(
+                    name="valhalla", base_url=settings.ROUTING_VALHALLA_URL, **_valhalla_options()
+                )
+            return build_provider(
+                name="valhalla", tiles_dir=Path(settings.ROUTING_TILES_DIR), **_valhalla_options()
+            )
+        except ProviderError as exc:
+            raise PlanningError(str(exc)) from exc
+    if name == "osrm":
+        if not settings.ROUTING_OSRM_URL:
+            raise PlanningError("ROUTING_PROVIDER is osrm but ROUTING_OSRM_URL is not set.")
+        return build_provider(name="osrm", base_url=settings.ROUTING_OSRM_URL)
+    if name != "straight":
+        raise PlanningError(
+            f"Unknown ROUTING_PROVIDER {name!r}; use auto, valhalla, straight or osrm."
+        )
+    return _straight()
+
+
+def warm() -> bool:
+    """Create the process's Valhalla Actor now (at worker start) rather than on first compose."""
+    try:
+        travel = provider()
+    except PlanningError:
+        return False
+    if not isinstance(travel, valhalla.ValhallaProvider):
+        return False
+    try:
+        # One tiny request pulls the tile index into memory as well.
+        travel.snaps([Point(52.37, 4.9)])
+    except ProviderError:
+        return False
+    return True
 
 
 # --- ordering --------------------------------------------------------------------------------
@@ -173,6 +220,42 @@ def _geometry(travel: TravelTimeProvider, points: list[Point]) -> list[tuple[flo
     return line
 
 
+def _languages() -> tuple[str, ...]:
+    return tuple(code for code, _name in settings.LANGUAGES)
+
+
+def _step(m: valhalla.Maneuver) -> Step:
+    return Step(
+        text=m.instruction,
+        streets=m.streets,
+        distance_m=round(m.distance_m),
+        duration_s=round(m.duration_s),
+        lat=round(m.lat, 6),
+        lon=round(m.lon, 6),
+        walking=m.walking,
+    )
+
+
+def _street_route(
+    travel: valhalla.ValhallaProvider, route: list[Point], legs: list[Leg]
+) -> tuple[list[tuple[float, float]], list[Leg]]:
+    """The line along the streets and each leg's instructions, from one route request."""
+    street_legs = travel.street_legs(route, languages=_languages())
+    line: list[tuple[float, float]] = []
+    for street_leg in street_legs:
+        part = [(p.lat, p.lon) for p in street_leg.geometry]
+        line.extend(part[1:] if line and part and part[0] == line[-1] else part)
+    return line, [
+        Leg(
+            # The drawn line's length; the schedule keeps the matrix's riding time.
+            distance_m=round(street_leg.distance_m),
+            duration_s=leg.duration_s,
+            steps={code: tuple(map(_step, ms)) for code, ms in street_leg.maneuvers.items()},
+        )
+        for leg, street_leg in zip(legs, street_legs, strict=True)
+    ]
+
+
 def _to_plan(
     result: RoutePlan,
     stops: list[PlanStop],
@@ -181,27 +264,62 @@ def _to_plan(
     travel: TravelTimeProvider,
     closed: set[str],
     left_out: list[PlanStop],
+    reachability: list[Problem],
 ) -> Plan:
     order = [stops[i] for i in result.order]
-    problems = [_problem(u.key, u.reason_code, u.detail, closed) for u in result.unfitted]
+    problems = list(reachability)
+    problems += [_problem(u.key, u.reason_code, u.detail, closed) for u in result.unfitted]
     problems += [_problem(v.key, v.reason_code, v.detail, closed) for v in result.violations]
-    problems += [Problem(key=stop.key, kind="closed_day") for stop in left_out]
+    unreachable = {p.key for p in reachability}
+    problems += [
+        Problem(key=s.key, kind="closed_day") for s in left_out if s.key not in unreachable
+    ]
     route = [start, *(Point(s.lat, s.lon) for s in order), end]
+    legs = [Leg(round(leg.distance_m), int(leg.duration_s)) for leg in result.legs]
     try:
-        geometry = _geometry(travel, route)
+        if isinstance(travel, valhalla.ValhallaProvider):
+            geometry, legs = _street_route(travel, route, legs)
+        else:
+            geometry = _geometry(travel, route)
     except ProviderError as exc:
         raise PlanningError(str(exc)) from exc
     return Plan(
         order=[s.key for s in order],
         arrivals_s=[v.start_seconds for v in result.visits],
         departures_s=[v.departure_seconds for v in result.visits],
-        legs=[Leg(round(leg.distance_m), int(leg.duration_s)) for leg in result.legs],
+        legs=legs,
         end_arrival_s=result.end_seconds,
         geometry=geometry,
         estimated=bool(getattr(travel, "estimated", True)),
         problems=problems,
         dropped=[u.key for u in result.unfitted] + [s.key for s in left_out],
     )
+
+
+def _reachability(
+    travel: TravelTimeProvider, start: Point, end: Point, stops: list[PlanStop]
+) -> tuple[TravelTimeProvider, list[Problem]]:
+    """Check every point against the street data: which provider to use, and which points no
+    street the group may ride comes near (ROUTING_MAX_SNAP_METRES)."""
+    if not isinstance(travel, valhalla.ValhallaProvider):
+        return travel, []
+    keys = ["start", "end", *(s.key for s in stops)]
+    try:
+        snaps = travel.snaps([start, end, *(Point(s.lat, s.lon) for s in stops)])
+    except ProviderError as exc:
+        raise PlanningError(str(exc)) from exc
+    if any(s.distance_m is None or s.distance_m > valhalla.COVERAGE_METRES for s in snaps):
+        # Outside the loaded street data: the labelled estimate, never a guess along streets.
+        return _straight(), []
+    problems = [
+        Problem(key=key, kind="unreachable", distance_m=round(snap.distance_m))
+        for key, snap in zip(keys, snaps, strict=True)
+        if snap.distance_m is not None and snap.distance_m > travel.max_snap_m
+    ]
+    if any(p.key in ("start", "end") for p in problems):
+        # Without a reachable meeting point or end there is no street route at all.
+        return _straight(), problems
+    return travel, problems
 
 
 def plan_route(
@@ -217,14 +335,21 @@ def plan_route(
     """Order the stops (or keep their order) and time every visit.
 
     With `fixed_order`, every stop stays in and broken windows become problems; otherwise the
-    best order visits as many stops as fit within their windows and reports the rest.
+    best order visits as many stops as fit within their windows and reports the rest. A stop
+    no street comes near is left out and reported (kind "unreachable"), in either case.
     """
-    travel = provider()
+    start_point, end_point = Point(start.lat, start.lon), Point(end.lat, end.lon)
+    travel, reachability = _reachability(provider(), start_point, end_point, stops)
+    unreachable = {p.key for p in reachability}
     closed = {s.key for s in stops if s.windows is not None and not s.windows}
     # Stops closed all day cannot be ordered; in a fixed order they stay in and are flagged.
-    left_out = [] if fixed_order else [s for s in stops if s.key in closed]
+    riding = not travel.estimated
+    left_out = [
+        s
+        for s in stops
+        if (riding and s.key in unreachable) or (not fixed_order and s.key in closed)
+    ]
     ordered = [s for s in stops if s not in left_out]
-    start_point, end_point = Point(start.lat, start.lon), Point(end.lat, end.lon)
     try:
         result = solve_route(
             start_point=start_point,
@@ -238,7 +363,7 @@ def plan_route(
         )
     except ProviderError as exc:
         raise PlanningError(str(exc)) from exc
-    return _to_plan(result, ordered, start_point, end_point, travel, closed, left_out)
+    return _to_plan(result, ordered, start_point, end_point, travel, closed, left_out, reachability)
 
 
 # --- suggestion ------------------------------------------------------------------------------

@@ -83,6 +83,27 @@ def problem_message(problem: dict) -> str:
     }
     if kind == "closed_day":
         return _("%(name)s receives no groups on this day.") % values
+    if kind == "unreachable":
+        values["distance"] = problem.get("distance", "")
+        if problem.get("key") == "start":
+            return (
+                _(
+                    "Meeting point %(name)s is %(distance)s m from the nearest street the group can "
+                    "ride; the route is an estimate until it moves closer."
+                )
+                % values
+            )
+        if problem.get("key") == "end":
+            return (
+                _(
+                    "End point %(name)s is %(distance)s m from the nearest street the group can "
+                    "ride; the route is an estimate until it moves closer."
+                )
+                % values
+            )
+        return _("Stop %(name)s is %(distance)s m from the nearest street the group can ride.") % (
+            values
+        )
     if kind == "closes_before_arrival":
         return _("%(name)s closes at %(closes)s; earliest arrival %(arrival)s.") % values
     if kind == "departs_after_close":
@@ -122,7 +143,17 @@ def problem_dict(problem: planning.Problem, name: str) -> dict:
         "closes": clock(problem.closes_s),
         "arrival": clock(problem.arrival_s),
         "departure": clock(problem.departure_s),
+        "distance": problem.distance_m,
     }
+
+
+def point_name(key: str, names: dict[str, str], *, start: str, end: str) -> str:
+    """The name to show for a plan key: a stop's, or the meeting point's or end's."""
+    if key == "start":
+        return start
+    if key == "end":
+        return end
+    return names.get(key, "")
 
 
 # --- create and edit -------------------------------------------------------------------------
@@ -387,6 +418,7 @@ STORED_ROUTE_FIELDS = (
     "route_geometry",
     "route_estimated",
     "route_problems",
+    "route_legs",
     "ends_at",
     "sequence",
 )
@@ -404,17 +436,42 @@ def end_point(tour: Tour) -> planning.Place:
     return planning.Place(tour.end_latitude, tour.end_longitude, tour.end_name)
 
 
+def leg_dict(leg: planning.Leg) -> dict:
+    """A leg as stored on the tour (route_legs) and returned by the planner API."""
+    return {
+        "distance_m": leg.distance_m,
+        "duration_s": leg.duration_s,
+        "steps": {
+            code: [
+                {
+                    "text": step.text,
+                    "streets": list(step.streets),
+                    "distance_m": step.distance_m,
+                    "duration_s": step.duration_s,
+                    "lat": step.lat,
+                    "lon": step.lon,
+                    "walking": step.walking,
+                }
+                for step in steps
+            ]
+            for code, steps in leg.steps.items()
+        },
+    }
+
+
 def _clear_route(tour: Tour) -> None:
     tour.total_distance_m = 0
     tour.total_cycling_s = 0
     tour.route_geometry = {}
     tour.route_problems = []
+    tour.route_legs = []
     tour.save(
         update_fields=[
             "total_distance_m",
             "total_cycling_s",
             "route_geometry",
             "route_problems",
+            "route_legs",
             "updated_at",
         ]
     )
@@ -502,8 +559,13 @@ def _store_plan(tour: Tour, stops: list[Stop], plan: Plan, day: dt.date) -> None
         "coordinates": [[round(lon, 6), round(lat, 6)] for lat, lon in plan.geometry],
     }
     tour.route_estimated = plan.estimated
+    tour.route_legs = [leg_dict(leg) for leg in plan.legs] if not plan.estimated else []
+    names = {key: stop.partner.name for key, stop in by_key.items()}
+    start_name = tour.venue_name or _("meeting point")
+    end_name = tour.end_name or start_name
     tour.route_problems = [
-        problem_dict(problem, by_key[problem.key].partner.name) for problem in plan.problems
+        problem_dict(problem, point_name(problem.key, names, start=start_name, end=end_name))
+        for problem in plan.problems
     ]
     ends_at = at_seconds(day, plan.end_arrival_s)
     tour.ends_at = ends_at if ends_at > tour.starts_at else tour.starts_at + dt.timedelta(minutes=1)

@@ -5,8 +5,8 @@ import pytest
 
 from routing.geo import EARTH_RADIUS_M, Point, haversine_m
 from routing.providers import (
-    OsmProvider,
     OsrmProvider,
+    ProviderError,
     StraightLineProvider,
     TravelMatrix,
     build_provider,
@@ -54,9 +54,15 @@ def test_build_provider_unknown_name_raises():
         build_provider(name="google")
 
 
-def test_build_provider_osm_without_graph_raises():
-    with pytest.raises(ValueError, match="graph"):
-        build_provider(name="osm")
+def test_build_provider_valhalla_without_tiles_raises(tmp_path):
+    with pytest.raises(ProviderError, match="load_street_network"):
+        build_provider(
+            name="valhalla",
+            tiles_dir=tmp_path / "absent",
+            speed_kmh=15.0,
+            quiet_streets=True,
+            max_snap_m=150.0,
+        )
 
 
 def test_build_provider_osrm_makes_no_request():
@@ -82,6 +88,3 @@ def test_travel_matrix_non_square_raises():
     with pytest.raises(ValueError, match="square"):
         TravelMatrix(durations=[[0, 1]], distances=[[0, 1]])
 
-
-def test_osm_provider_is_not_estimated():
-    assert OsmProvider.estimated is False

@@ -1,62 +1,60 @@
-"""Turn an OpenStreetMap extract (.osm or .osm.pbf) into the cached bicycle street graph that
-the `osm` routing provider loads (settings.ROUTING_GRAPH_PATH)."""
+"""Build Valhalla street tiles from OpenStreetMap extracts (.osm.pbf) into
+settings.ROUTING_TILES_DIR, where the `valhalla` routing provider reads them.
 
-import shutil
-import tempfile
+The tiles are built beside the current set and swapped in with one rename, so a running server
+never reads half a tile set; it picks up the new set on its next compose."""
+
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from routing.osm import StreetGraph, build_bicycle_graph
+from routing.valhalla import TilesError, build_tiles
 
-SUFFIXES = (".osm", ".osm.pbf", ".pbf", ".osm.bz2", ".osm.gz")
+SUFFIXES = (".osm.pbf", ".pbf")
 
 
 class Command(BaseCommand):
-    help = "Build the bicycle street graph from an .osm/.osm.pbf file and cache it on disk."
+    help = "Build Valhalla bicycle street tiles from one or more .osm.pbf extracts."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("file", help="OpenStreetMap extract (.osm or .osm.pbf)")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="OpenStreetMap .osm.pbf")
         parser.add_argument(
-            "--output",
-            help="Where to write the graph (default: settings.ROUTING_GRAPH_PATH)",
+            "--output", help="Tiles directory (default: settings.ROUTING_TILES_DIR)"
         )
 
-    def handle(self, *args, file: str, output: str | None = None, **options) -> None:
-        source = Path(file)
-        if not source.is_file():
-            raise CommandError(f"{source}: no such file.")
-        if not source.name.lower().endswith(SUFFIXES):
-            raise CommandError(f"{source}: expected an .osm or .osm.pbf file.")
-        target = Path(output or settings.ROUTING_GRAPH_PATH)
+    def handle(self, *args, files: list[str], output: str | None = None, **options) -> None:
+        sources = [Path(file) for file in files]
+        for source in sources:
+            self._check(source)
+        target = Path(output or settings.ROUTING_TILES_DIR)
         started = time.perf_counter()
         try:
-            graph = build_bicycle_graph(source_path=source)
-        except (RuntimeError, ValueError, OSError) as exc:
-            # osmium reports parse errors with the line (XML) or block (PBF) it failed at.
-            raise CommandError(f"{source}: cannot read the OpenStreetMap data: {exc}") from exc
-        if graph.edge_count == 0:
-            raise CommandError(f"{source}: no streets a bicycle may use were found.")
-        # Write next to the target and swap, so a running server never loads half a graph.
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".street_graph-", dir=target.parent))
-        try:
-            graph.save(staging)
-            StreetGraph.load(staging)
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-            staging.rename(target)
-        finally:
-            if staging.exists():
-                shutil.rmtree(staging)
+            result = build_tiles(sources=sources, tiles_dir=target)
+        except (TilesError, OSError) as exc:
+            names = ", ".join(str(s) for s in sources)
+            raise CommandError(f"{names}: cannot build street tiles: {exc}") from exc
         seconds = time.perf_counter() - started
         self.stdout.write(
             self.style.SUCCESS(
-                f"Street graph with {graph.node_count} nodes and {graph.edge_count} edges "
+                f"Street tiles with {result.nodes} nodes and {result.edges} edges "
                 f"written to {target} in {seconds:.1f} s."
             )
         )
+
+    def _check(self, source: Path) -> None:
+        if not source.is_file():
+            raise CommandError(f"{source}: no such file.")
+        if not source.name.lower().endswith(SUFFIXES):
+            raise CommandError(f"{source}: expected an .osm.pbf file.")
+        try:
+            with source.open("rb") as handle:
+                head = handle.read(64)
+        except OSError as exc:
+            raise CommandError(f"{source}: cannot read the file: {exc.strerror}.") from exc
+        if not head:
+            raise CommandError(f"{source}: the file is empty.")
+        # A PBF starts with a 4-byte header length and the BlobHeader type "OSMHeader".
+        if b"OSMHeader" not in head:
+            raise CommandError(f"{source}: not an OpenStreetMap PBF file (no OSMHeader block).")
