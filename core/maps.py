@@ -44,6 +44,7 @@ class MapSpec:
     points: Sequence[MapPoint] = field(default_factory=list)
     lines: Sequence[Sequence[tuple[float, float]]] = field(default_factory=list)
     dashed_lines: bool = False
+    line_label: str = ""  # tooltip on the lines, e.g. "estimate: straight lines"
     zoom: int = 14
     fit_to_points: bool = True
 
@@ -83,6 +84,9 @@ def build_map(spec: MapSpec, *, static_url: str = "/static/") -> folium.Map:
                 weight=5,
                 opacity=0.85,
                 dash_array="8 8" if spec.dashed_lines else None,
+                tooltip=_template_literal_safe(escape(spec.line_label))
+                if spec.line_label
+                else None,
             ).add_to(fmap)
     for point in spec.points:
         folium.Marker(
@@ -98,8 +102,9 @@ def build_map(spec: MapSpec, *, static_url: str = "/static/") -> folium.Map:
             ),
         ).add_to(fmap)
     if spec.fit_to_points and len(spec.points) > 1:
-        lats = [p.lat for p in spec.points]
-        lons = [p.lon for p in spec.points]
+        # The whole route, not only the stops: a street line may bulge beyond them.
+        lats = [p.lat for p in spec.points] + [p[0] for line in spec.lines for p in line]
+        lons = [p.lon for p in spec.points] + [p[1] for line in spec.lines for p in line]
         fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(24, 24))
     return fmap
 

@@ -15,6 +15,11 @@ from core.vocab import DOMAIN_COLOURS
 from network.models import Neighbourhood, Partner
 from tours.models import Stop, Tour
 
+# The street data of the route is OpenStreetMap's too (ODbL), whatever the tiles are.
+ROUTE_ATTRIBUTION = (
+    'route: Valhalla, <a href="https://www.openstreetmap.org/copyright">© OpenStreetMap</a> (ODbL)'
+)
+
 
 def _time(value) -> str:
     return timezone.localtime(value).strftime("%H:%M") if value else ""
@@ -87,10 +92,19 @@ def tour_map(tour: Tour, stops: Iterable[Stop]) -> MapParts:
         MapSpec(
             centre=centre,
             tile_url=settings.MAP_TILE_URL,
-            attribution=settings.MAP_TILE_ATTRIBUTION,
+            attribution=(
+                settings.MAP_TILE_ATTRIBUTION
+                if tour.route_estimated
+                else f"{settings.MAP_TILE_ATTRIBUTION} · {ROUTE_ATTRIBUTION}"
+            ),
             points=points,
             lines=[line] if line else [],
             dashed_lines=tour.route_estimated,
+            line_label=(
+                _("Estimate: straight lines between the stops, not the streets")
+                if tour.route_estimated
+                else _("Route along the streets")
+            ),
         ),
         static_url=_static_root(),
     )

@@ -88,8 +88,8 @@ def problem_message(problem: dict) -> str:
         if problem.get("key") == "start":
             return (
                 _(
-                    "Meeting point %(name)s is %(distance)s m from the nearest street the group can "
-                    "ride; the route is an estimate until it moves closer."
+                    "Meeting point %(name)s is %(distance)s m from the nearest street the group "
+                    "can ride; the route is an estimate until it moves closer."
                 )
                 % values
             )

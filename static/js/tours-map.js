@@ -18,3 +18,33 @@
     }
   });
 })();
+// Printing: the frame changes size, so fit the whole route (every stop and the line) into it
+// again, instead of printing the on-screen view with stops cut off. Back to it afterwards.
+(function () {
+  "use strict";
+  if (typeof L === "undefined") { return; }
+  var maps = Object.keys(window).filter(function (key) {
+    return key.indexOf("map_") === 0 && window[key] instanceof L.Map;
+  }).map(function (key) { return window[key]; });
+  function routeBounds(map) {
+    var bounds = L.latLngBounds([]);
+    map.eachLayer(function (layer) {
+      if (layer instanceof L.Marker) { bounds.extend(layer.getLatLng()); }
+      if (layer instanceof L.Polyline) { bounds.extend(layer.getBounds()); }
+    });
+    return bounds;
+  }
+  function fitAll() {
+    maps.forEach(function (map) {
+      map.invalidateSize(false);
+      var bounds = routeBounds(map);
+      if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], animate: false }); }
+    });
+  }
+  window.addEventListener("beforeprint", fitAll);
+  window.addEventListener("afterprint", fitAll);
+  if (window.matchMedia) {
+    var query = window.matchMedia("print");
+    if (query.addEventListener) { query.addEventListener("change", fitAll); }
+  }
+})();
