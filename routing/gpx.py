@@ -17,8 +17,11 @@ def build_gpx(
     description: str,
     waypoints: Sequence[tuple[str, Point, str]],
     track: Sequence[Point],
+    route: Sequence[tuple[str, Point]] = (),
 ) -> str:
-    """GPX 1.1 document with one waypoint per stop (name, point, description) and one track."""
+    """GPX 1.1 document with one waypoint per stop (name, point, description), one track (the
+    line along the streets) and, when given, one route whose points carry the turn
+    instructions as names (bike computers announce them)."""
     gpx = gpxpy.gpx.GPX()
     gpx.creator = CREATOR
     gpx.name = name
@@ -32,6 +35,13 @@ def build_gpx(
                 description=waypoint_description or None,
             )
         )
+    if route:
+        gpx_route = gpxpy.gpx.GPXRoute(name=name)
+        gpx_route.points = [
+            gpxpy.gpx.GPXRoutePoint(latitude=p.lat, longitude=p.lon, name=instruction)
+            for instruction, p in route
+        ]
+        gpx.routes.append(gpx_route)
     if track:
         gpx_track = gpxpy.gpx.GPXTrack(name=name)
         segment = gpxpy.gpx.GPXTrackSegment(

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from routing.geo import Point
 from routing.gpx import build_gpx
 from tours.models import Stop, Tour
+from tours.route_card import language_code
 
 
 def _time(value) -> str:
@@ -49,5 +50,22 @@ def tour_gpx(tour: Tour, stops: list[Stop]) -> str:
     track = [Point(lat, lon) for lon, lat in (tour.route_geometry or {}).get("coordinates", [])]
     description = f"{timezone.localtime(tour.starts_at):%Y-%m-%d %H:%M}. {tour.description}"
     return build_gpx(
-        name=tour.title, description=description.strip(), waypoints=waypoints, track=track
+        name=tour.title,
+        description=description.strip(),
+        waypoints=waypoints,
+        track=track,
+        route=_route_points(tour),
     )
+
+
+def _route_points(tour: Tour) -> list[tuple[str, Point]]:
+    """One route point per turn instruction, in the reader's language."""
+    if tour.route_estimated:
+        return []
+    language = language_code()
+    points = []
+    for leg in tour.route_legs or []:
+        steps = leg.get("steps") or {}
+        for step in steps.get(language) or steps.get("nl") or []:
+            points.append((step["text"], Point(step["lat"], step["lon"])))
+    return points
