@@ -1,27 +1,22 @@
-"""Benchmark of the routing package: ordering speed/quality and city-size street graphs.
+"""Benchmark of the routing package: ordering speed and quality (street routing: see
+bench_routing_valhalla.py).
 
 Run with ``python bench/bench_routing.py``. Every figure is printed next to a baseline measured
-in the same run (machines are noisy): a nearest-neighbour ordering for the solver, and a numpy
-sort of one million floats for the graph operations.
+in the same run (machines are noisy): a nearest-neighbour ordering for the solver.
 """
 
 from __future__ import annotations
 
 import random
-import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from routing.geo import Point, haversine_m_arrays
-from routing.osm import StreetGraph
-from routing.providers import OsmProvider, StraightLineProvider, TravelMatrix
+from routing.geo import Point
+from routing.providers import StraightLineProvider, TravelMatrix
 from routing.solver import StopInput, plan_route
 
 NINE = 9 * 3600
@@ -128,93 +123,9 @@ def bench_ordering() -> None:
     print(f"      nearest-neighbour baseline: {base * 1e6:.0f} us")
 
 
-def make_grid_graph() -> StreetGraph:
-    """A square grid of two-way streets with varying speeds, built directly as arrays."""
-    rng = np.random.default_rng(7)
-    side = GRID_SIDE
-    rows, cols = np.divmod(np.arange(side * side, dtype=np.int64), side)
-    lat = 52.25 + rows * GRID_STEP_DEG
-    lon = 4.75 + cols * GRID_STEP_DEG * 1.6
-    ids = np.arange(side * side, dtype=np.int64).reshape(side, side)
-    east = np.stack([ids[:, :-1].ravel(), ids[:, 1:].ravel()])
-    north = np.stack([ids[:-1, :].ravel(), ids[1:, :].ravel()])
-    pairs = np.concatenate([east, north], axis=1)
-    sources = np.concatenate([pairs[0], pairs[1]])
-    targets = np.concatenate([pairs[1], pairs[0]])
-    lengths = haversine_m_arrays(lat[sources], lon[sources], lat[targets], lon[targets])
-    speeds = rng.uniform(12.0, 18.0, size=sources.shape[0]) / 3.6
-    return StreetGraph.from_edges(
-        lat=lat,
-        lon=lon,
-        sources=sources,
-        targets=targets,
-        lengths_m=lengths,
-        durations_s=lengths / speeds,
-    )
-
-
-def bench_graph() -> None:
-    print()
-    print("City-size street graph (synthetic grid)")
-    data = np.random.default_rng(1).random(1_000_000)
-    base = best_of(5, lambda: np.sort(data))
-    began = time.perf_counter()
-    graph = make_grid_graph()
-    build = time.perf_counter() - began
-    print(f"  nodes={graph.node_count:,} directed edges={graph.edge_count:,}")
-    print(f"  baseline numpy sort of 1e6 floats: {base:.4f}s")
-    print(f"  {'operation':<34} {'time':>9} {'x base':>8}  goal")
-    print(f"  {'build arrays + components':<34} {build:>8.3f}s {build / base:>8.1f}")
-    with tempfile.TemporaryDirectory() as tmp:
-        cache = Path(tmp) / "graph"
-        began = time.perf_counter()
-        graph.save(cache)
-        save = time.perf_counter() - began
-        print(f"  {'save cache (npz)':<34} {save:>8.3f}s {save / base:>8.1f}")
-        load = best_of(3, lambda: StreetGraph.load(cache))
-        print(
-            f"  {'load cache':<34} {load:>8.3f}s {load / base:>8.1f}  < 1 s: "
-            f"{'met' if load < 1 else 'MISSED'}"
-        )
-        loaded = StreetGraph.load(cache)
-    began = time.perf_counter()
-    provider = OsmProvider(loaded)
-    setup = time.perf_counter() - began
-    print(f"  {'provider setup (KD-tree)':<34} {setup:>8.3f}s {setup / base:>8.1f}")
-    rng = random.Random(3)
-    # A tour's points lie within a few kilometres of each other.
-    centre_lat, centre_lon = 52.25 + 354 * GRID_STEP_DEG, 4.75 + 354 * GRID_STEP_DEG * 1.6
-    points = [
-        Point(centre_lat + rng.uniform(-0.02, 0.02), centre_lon + rng.uniform(-0.03, 0.03))
-        for _ in range(12)
-    ]
-    timings = []
-    for _ in range(3):
-        began = time.perf_counter()
-        matrix = provider.matrix(points)
-        timings.append(time.perf_counter() - began)
-    took = min(timings)
-    print(
-        f"  {'12-point matrix (median of 3)':<34} {statistics.median(timings):>8.3f}s "
-        f"{statistics.median(timings) / base:>8.1f}  < 0.5 s: "
-        f"{'met' if statistics.median(timings) < 0.5 else 'MISSED'}"
-    )
-    print(f"  {'12-point matrix (best of 3)':<34} {took:>8.3f}s {took / base:>8.1f}")
-    far = [
-        Point(52.25 + 5 * GRID_STEP_DEG, 4.75 + 5 * GRID_STEP_DEG * 1.6),
-        Point(52.25 + 700 * GRID_STEP_DEG, 4.75 + 700 * GRID_STEP_DEG * 1.6),
-    ]
-    began = time.perf_counter()
-    provider.matrix(far)
-    corner = time.perf_counter() - began
-    print(f"  {'2-point matrix, opposite corners':<34} {corner:>8.3f}s {corner / base:>8.1f}")
-    print(f"  longest leg in the 12-point matrix: {matrix.distances.max() / 1000:.1f} km")
-
-
 def main() -> None:
     began = time.perf_counter()
     bench_ordering()
-    bench_graph()
     print(f"\ntotal bench time {time.perf_counter() - began:.1f}s")
 
 

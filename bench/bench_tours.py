@@ -13,6 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
+# The straight-line estimate, as before; street routing: bench_routing_valhalla.py.
+os.environ.setdefault("ROUTING_PROVIDER", "straight")
 
 import django
 

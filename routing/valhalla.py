@@ -179,6 +179,9 @@ def _prune(generations: Path, *, keep: Path) -> None:
 
 _actors: dict[Path, Any] = {}
 _actors_lock = threading.Lock()
+# An Actor is not thread-safe (gis-ops/pyvalhalla#32): gunicorn's threads take turns. A call
+# takes milliseconds for a tour, so one Actor per process is still the cheap way.
+_calls_lock = threading.Lock()
 
 
 def actor_for(tile_set: Path) -> Any:
@@ -383,7 +386,8 @@ def in_process(
 
     def send(action: str, request: dict[str, Any]) -> Any:
         method = "matrix" if action == "sources_to_targets" else action
-        return getattr(actor, method)(request)
+        with _calls_lock:
+            return getattr(actor, method)(request)
 
     return ValhallaProvider(
         send=send, speed_kmh=speed_kmh, quiet_streets=quiet_streets, max_snap_m=max_snap_m
@@ -419,3 +423,34 @@ def over_http(
     return ValhallaProvider(
         send=send, speed_kmh=speed_kmh, quiet_streets=quiet_streets, max_snap_m=max_snap_m
     )
+
+
+def tile_centres(tile_set: Path, *, limit: int = 20) -> list[Point]:
+    """Centres of the level-2 (local streets) tiles in a tile set: where its streets are."""
+    centres = []
+    for path in sorted((tile_set / "2").glob("*/*/*.gph"))[:limit]:
+        tile_id = int("".join(path.relative_to(tile_set / "2").with_suffix("").parts))
+        row, col = divmod(tile_id, 1440)  # level 2 is a 0.25° grid
+        centres.append(Point(-90 + row * 0.25 + 0.125, -180 + col * 0.25 + 0.125))
+    return centres
+
+
+def warm(provider: ValhallaProvider, tile_set: Path, *, languages: tuple[str, ...]) -> None:
+    """Load the tiles and the narrative of every language into the Actor, so the first real
+    compose is no slower than the next ones."""
+    for centre in tile_centres(tile_set):
+        try:
+            [snap] = provider.snaps([centre])
+            if snap.distance_m is None:
+                continue
+            answer = provider._call(
+                "locate",
+                {"locations": [{"lat": centre.lat, "lon": centre.lon}], "costing": "bicycle"},
+            )
+            edge = answer[0]["edges"][0]
+            here = Point(edge["correlated_lat"], edge["correlated_lon"])
+            there = Point(here.lat + 0.002, here.lon + 0.002)
+            provider.matrix([here, there])
+            provider.street_legs([here, there], languages=languages)
+        except (ProviderError, KeyError, IndexError):
+            continue

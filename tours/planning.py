@@ -167,18 +167,18 @@ def provider() -> TravelTimeProvider:
 
 
 def warm() -> bool:
-    """Create the process's Valhalla Actor now (at worker start) rather than on first compose."""
+    """Create the process's Valhalla Actor now (at worker start) and load its tiles, rather
+    than on the first compose. False when there is nothing to warm (no in-process tiles)."""
+    if settings.ROUTING_VALHALLA_URL:
+        return False
     try:
         travel = provider()
     except PlanningError:
         return False
-    if not isinstance(travel, valhalla.ValhallaProvider):
+    tile_set = valhalla.resolve_tiles(settings.ROUTING_TILES_DIR)
+    if not isinstance(travel, valhalla.ValhallaProvider) or tile_set is None:
         return False
-    try:
-        # One tiny request pulls the tile index into memory as well.
-        travel.snaps([Point(52.37, 4.9)])
-    except ProviderError:
-        return False
+    valhalla.warm(travel, tile_set, languages=_languages())
     return True
 
 

@@ -204,7 +204,7 @@ def test_point_off_the_network_has_its_distance(street_tiles):
     near, far = provider.snaps([port, sea])
     assert round(near.distance_m) == 37
     assert round(far.distance_m) == 553
-    with pytest.raises(ProviderError, match="^Valhalla sources_to_targets: "):
+    with pytest.raises(ProviderError, match=r"^Valhalla sources_to_targets: "):
         provider.matrix([port, sea])
 
 

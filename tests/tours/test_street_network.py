@@ -53,7 +53,7 @@ def test_load_street_network_truncated_file_keeps_old_tiles(tmp_path, settings):
     before = (tmp_path / "tiles").resolve()
     broken = tmp_path / "broken.osm.pbf"
     broken.write_bytes(AMSTERDAM.read_bytes()[:3000])
-    with pytest.raises(CommandError, match="cannot build street tiles: .*PBF error"):
+    with pytest.raises(CommandError, match=r"cannot build street tiles: .*PBF error"):
         call_command("load_street_network", str(broken))
     assert (tmp_path / "tiles").resolve() == before
 
