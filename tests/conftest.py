@@ -168,6 +168,7 @@ def street_tiles(tmp_path_factory) -> Path:
 def street_tiles_only_when_asked(settings) -> None:
     # Tests ride the straight-line estimate unless they ask for `streets`; a developer's
     # var/valhalla_tiles from `make demo` must not change their results.
+    settings.ROUTING_PROVIDER = "straight"
     settings.ROUTING_TILES_DIR = Path("/nonexistent/valhalla_tiles")
     settings.ROUTING_VALHALLA_URL = ""
 

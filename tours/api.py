@@ -514,6 +514,9 @@ class InstructionSerializer(serializers.Serializer):
     lat = serializers.FloatField()
     lon = serializers.FloatField()
     walking = serializers.BooleanField(help_text="The group walks the bike on this stretch.")
+    kind = serializers.IntegerField(
+        help_text="Valhalla's maneuver type, e.g. 4–6 arrival, 10 right, 15 left."
+    )
 
 
 class LegSerializer(serializers.Serializer):

@@ -50,6 +50,7 @@ class Step:
     lat: float
     lon: float
     walking: bool = False
+    kind: int = 0  # Valhalla's maneuver type (4–6: arrival at the destination)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,7 @@ def _step(m: valhalla.Maneuver) -> Step:
         lat=round(m.lat, 6),
         lon=round(m.lon, 6),
         walking=m.walking,
+        kind=m.kind,
     )
 
 
@@ -314,7 +316,10 @@ def _reachability(
     problems = [
         Problem(key=key, kind="unreachable", distance_m=round(snap.distance_m))
         for key, snap in zip(keys, snaps, strict=True)
-        if snap.distance_m is not None and snap.distance_m > travel.max_snap_m
+        if snap.distance_m is not None
+        and snap.distance_m > travel.max_snap_m
+        # A round trip: the end is the meeting point, said once.
+        and not (key == "end" and end == start)
     ]
     if any(p.key in ("start", "end") for p in problems):
         # Without a reachable meeting point or end there is no street route at all.

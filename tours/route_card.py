@@ -13,6 +13,9 @@ from django.utils.translation import get_language
 
 from tours.models import Stop, Tour
 
+# Valhalla's "you have arrived" maneuvers: the stop row that follows says it with the times.
+ARRIVAL_KINDS = {4, 5, 6}
+
 
 @dataclass(frozen=True)
 class CueRow:
@@ -59,6 +62,8 @@ def route_card(tour: Tour, stops: list[Stop], *, language: str | None = None) ->
             leg_m = 0
             passed_s = 0.0
             for step in _steps(legs[index], language):
+                if step.get("kind") in ARRIVAL_KINDS:
+                    continue
                 card.rows.append(
                     CueRow(
                         kind="turn",

@@ -451,6 +451,7 @@ def leg_dict(leg: planning.Leg) -> dict:
                     "lat": step.lat,
                     "lon": step.lon,
                     "walking": step.walking,
+                    "kind": step.kind,
                 }
                 for step in steps
             ]

@@ -13,6 +13,7 @@ DEMO_MODULES = [
     "core.demo",
     "network.demo",
     "tours.demo",
+    "tours.demo_centrum",
     "sessions.demo",
     "activities.demo",
     "ratings.demo",
