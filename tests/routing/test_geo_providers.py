@@ -87,4 +87,3 @@ def test_travel_matrix_accepts_lists_and_takes_submatrix():
 def test_travel_matrix_non_square_raises():
     with pytest.raises(ValueError, match="square"):
         TravelMatrix(durations=[[0, 1]], distances=[[0, 1]])
-
