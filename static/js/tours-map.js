@@ -41,10 +41,13 @@
       if (bounds.isValid()) { map.fitBounds(bounds, { padding: [12, 12], animate: false }); }
     });
   }
-  window.addEventListener("beforeprint", fitAll);
-  window.addEventListener("afterprint", fitAll);
+  // Once now and once after the print styles have been laid out (the media query's change
+  // event can come before that).
+  function fitSoon() { fitAll(); window.setTimeout(fitAll, 0); }
+  window.addEventListener("beforeprint", fitSoon);
+  window.addEventListener("afterprint", fitSoon);
   if (window.matchMedia) {
     var query = window.matchMedia("print");
-    if (query.addEventListener) { query.addEventListener("change", fitAll); }
+    if (query.addEventListener) { query.addEventListener("change", fitSoon); }
   }
 })();
