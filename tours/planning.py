@@ -408,9 +408,17 @@ def suggest(
     buffer_s: int,
 ) -> SuggestResult:
     """Which candidates to visit (routing.suggest), with the chosen set's optimal schedule."""
-    travel = provider()
     usable = [c for c in candidates if c.windows is None or c.windows]
     start_point, end_point = Point(start.lat, start.lon), Point(end.lat, end.lon)
+    # Candidates no street comes near are not proposed (the matrix could not include them).
+    travel, reachability = _reachability(
+        provider(),
+        start_point,
+        end_point,
+        [PlanStop(key=c.key, lat=c.lat, lon=c.lon, visit_s=c.visit_s) for c in usable],
+    )
+    unreachable = {p.key for p in reachability}
+    usable = [c for c in usable if c.key not in unreachable or travel.estimated]
     try:
         result = suggest_stops(
             candidates=[

@@ -145,3 +145,31 @@ def test_warm_creates_the_actor_once(streets):
     assert planning.warm() is True
     assert planning.provider()._send.__closure__ is not None
     assert isinstance(first, planning.valhalla.ValhallaProvider)
+
+
+@pytest.mark.django_db
+def test_suggest_on_streets_leaves_out_unreachable_candidates(streets):
+    from tests.factories import NeighbourhoodFactory
+
+    tour = _tour()
+    hood = NeighbourhoodFactory(workspace=tour.workspace)
+    near = [
+        PartnerFactory(workspace=tour.workspace, neighbourhoods=[hood], latitude=lat, longitude=lon)
+        for lat, lon in [WATERLOOPLEIN, (52.37060, 4.90075), (52.36935, 4.90170)]
+    ]
+    PartnerFactory(
+        workspace=tour.workspace, neighbourhoods=[hood], latitude=52.3765, longitude=4.9003
+    )
+    suggestion = services.suggest_tour(
+        neighbourhood=hood,
+        theme_ids=[],
+        starts_at=tour.starts_at,
+        budget_minutes=240,
+        start=services.meeting_point(tour),
+        min_stops=3,
+        max_stops=4,
+        visit_minutes=20,
+        buffer_minutes=5,
+    )
+    assert {p.pk for p in suggestion.partners} == {p.pk for p in near}
+    assert suggestion.plan.estimated is False
