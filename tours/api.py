@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -83,6 +83,27 @@ class ProblemSerializer(serializers.Serializer):
     )
 
 
+class InstructionSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text="Valhalla's turn instruction in the request's language.")
+    streets = serializers.ListField(child=serializers.CharField())
+    distance_m = serializers.IntegerField(help_text="Until the next instruction.")
+    duration_s = serializers.IntegerField()
+    lat = serializers.FloatField()
+    lon = serializers.FloatField()
+    walking = serializers.BooleanField(help_text="The group walks the bike on this stretch.")
+    kind = serializers.IntegerField(
+        help_text="Valhalla's maneuver type, e.g. 4–6 arrival, 10 right, 15 left."
+    )
+
+
+class LegSerializer(serializers.Serializer):
+    distance_m = serializers.IntegerField()
+    duration_s = serializers.IntegerField()
+    instructions = InstructionSerializer(
+        many=True, help_text="Turn by turn along the streets; empty for the estimate."
+    )
+
+
 class TourSerializer(serializers.ModelSerializer):
     neighbourhood = serializers.PrimaryKeyRelatedField(queryset=Neighbourhood.objects.all())
     themes = serializers.PrimaryKeyRelatedField(
@@ -103,6 +124,10 @@ class TourSerializer(serializers.ModelSerializer):
         help_text="Partners to visit; the route is composed on save.",
     )
     problems = serializers.SerializerMethodField()
+    legs = serializers.SerializerMethodField(
+        help_text="start → first stop, …, last stop → end, with turn instructions in the "
+        "request's language; empty for the estimate."
+    )
     url = serializers.SerializerMethodField()
     gpx_url = serializers.SerializerMethodField()
 
@@ -139,6 +164,7 @@ class TourSerializer(serializers.ModelSerializer):
             "total_cycling_s",
             "route_estimated",
             "route_geometry",
+            "legs",
             "problems",
             "stops",
             "partner_ids",
@@ -164,14 +190,28 @@ class TourSerializer(serializers.ModelSerializer):
         return ProblemSerializer(
             [
                 {
-                    "stop": int(problem["key"]),
+                    "stop": int(problem["key"]) if problem["key"].isdigit() else None,
                     "kind": problem["kind"],
                     "message": services.problem_message(problem),
+                    "point": problem["key"] if problem["key"] in ("start", "end") else None,
+                    "distance_m": problem.get("distance"),
                 }
                 for problem in tour.route_problems
             ],
             many=True,
         ).data
+
+    @extend_schema_field(LegSerializer(many=True))
+    def get_legs(self, tour: Tour) -> list[dict]:
+        language = (get_language() or "nl")[:2]
+        return [
+            {
+                "distance_m": leg["distance_m"],
+                "duration_s": leg["duration_s"],
+                "instructions": (leg.get("steps") or {}).get(language, []),
+            }
+            for leg in tour.route_legs or []
+        ]
 
     def get_url(self, tour: Tour) -> str:
         return self.context["request"].build_absolute_uri(tour.get_absolute_url())
@@ -504,27 +544,6 @@ class PlannedStopSerializer(serializers.Serializer):
     lon = serializers.FloatField()
     arrival = serializers.DateTimeField()
     departure = serializers.DateTimeField()
-
-
-class InstructionSerializer(serializers.Serializer):
-    text = serializers.CharField(help_text="Valhalla's turn instruction in the request's language.")
-    streets = serializers.ListField(child=serializers.CharField())
-    distance_m = serializers.IntegerField(help_text="Until the next instruction.")
-    duration_s = serializers.IntegerField()
-    lat = serializers.FloatField()
-    lon = serializers.FloatField()
-    walking = serializers.BooleanField(help_text="The group walks the bike on this stretch.")
-    kind = serializers.IntegerField(
-        help_text="Valhalla's maneuver type, e.g. 4–6 arrival, 10 right, 15 left."
-    )
-
-
-class LegSerializer(serializers.Serializer):
-    distance_m = serializers.IntegerField()
-    duration_s = serializers.IntegerField()
-    instructions = InstructionSerializer(
-        many=True, help_text="Turn by turn along the streets; empty for the estimate."
-    )
 
 
 class PlanOutputSerializer(serializers.Serializer):

@@ -86,3 +86,27 @@ def test_planner_meeting_point_off_the_streets_falls_back_to_the_estimate(user_a
     assert (problem["kind"], problem["point"], problem["stop"]) == ("unreachable", "start", None)
     assert problem["message"].startswith("Startpunt Pont ligt ")
     assert all(leg["instructions"] == [] for leg in answer["legs"])
+
+
+def test_tour_api_has_legs_with_instructions_and_start_problems(streets):
+    from tests.factories import CoordinatorFactory, PartnerFactory, TourFactory
+    from tours import services
+
+    tour = TourFactory(
+        venue_name="Pont", latitude=52.3765, longitude=4.9003, end_latitude=52.37265,
+        end_longitude=4.90030,
+    )  # fmt: skip
+    partner = PartnerFactory(workspace=tour.workspace, latitude=52.36850, longitude=4.90270)
+    services.set_stops(tour=tour, partner_ids=[partner.pk])
+    api = APIClient()
+    api.force_authenticate(CoordinatorFactory(workspace=tour.workspace))
+    body = api.get(f"/api/tours/{tour.pk}/").json()
+    assert body["route_estimated"] is True
+    assert [(p["point"], p["kind"]) for p in body["problems"]] == [("start", "unreachable")]
+    assert body["legs"] == []
+    tour.latitude, tour.longitude = 52.37265, 4.90030
+    tour.save()
+    services.compose_route(tour=tour)
+    body = api.get(f"/api/tours/{tour.pk}/").json()
+    assert body["problems"] == []
+    assert body["legs"][0]["instructions"][0]["text"].startswith("Fiets richting")
