@@ -175,7 +175,7 @@ def partner_stops(*, partner: Partner, now: dt.datetime | None = None) -> QueryS
         Stop.objects.filter(feed_window(prefix="tour__", now=now))
         .filter(partner=partner, arrives_at__isnull=False, departs_at__isnull=False)
         .select_related("tour", "tour__coordinator", "partner")
-        .defer("tour__route_geometry", "tour__route_problems")
+        .defer("tour__route_geometry", "tour__route_problems", "tour__route_legs")
         .annotate(
             group_size=Count(
                 "tour__registrations", filter=Q(tour__registrations__status__in=SEATED)
