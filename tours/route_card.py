@@ -58,7 +58,7 @@ def route_card(tour: Tour, stops: list[Stop], *, language: str | None = None) ->
     total = 0
     departs = start
     for index in range(len(stops) + 1):
-        if streets:
+        if streets and legs[index]["distance_m"] > 0:  # a stop at the meeting point: no ride
             leg_m = 0
             passed_s = 0.0
             for step in _steps(legs[index], language):

@@ -140,11 +140,22 @@ def test_compose_with_valhalla_but_no_tiles_is_a_clear_error(tmp_path, settings)
 
 
 def test_warm_creates_the_actor_once(streets):
+    from routing import valhalla
+    from tours.apps import serves_requests
+
+    valhalla._actors.clear()
     assert planning.warm() is True
-    first = planning.provider()
-    assert planning.warm() is True
-    assert planning.provider()._send.__closure__ is not None
-    assert isinstance(first, planning.valhalla.ValhallaProvider)
+    [actor] = valhalla._actors.values()
+    planning.plan_route(
+        start=planning.Place(*NIEUWMARKT),
+        end=planning.Place(*NIEUWMARKT),
+        stops=[planning.PlanStop("a", *WATERLOOPLEIN, 600)],
+        start_s=36000,
+        buffer_s=0,
+    )
+    assert list(valhalla._actors.values()) == [actor]
+    # Tests and management commands never pay for warming at start.
+    assert serves_requests() is False
 
 
 @pytest.mark.django_db
