@@ -36,6 +36,9 @@ def build_gpx(
             )
         )
     if route:
+        # The street line and the instructions come from OpenStreetMap data (ODbL).
+        gpx.copyright_author = "OpenStreetMap contributors"
+        gpx.copyright_license = "https://opendatacommons.org/licenses/odbl/1-0/"
         gpx_route = gpxpy.gpx.GPXRoute(name=name)
         gpx_route.points = [
             gpxpy.gpx.GPXRoutePoint(latitude=p.lat, longitude=p.lon, name=instruction)

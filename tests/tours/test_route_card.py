@@ -84,6 +84,9 @@ def test_gpx_has_street_track_instruction_route_and_timed_waypoints(client, stre
     assert len(track) > 40
     names = document.xpath("//g:rte/g:rtept/g:name/text()", namespaces=NS)
     assert "Sla rechtsaf naar Sint Antoniesbreestraat." in names
+    assert document.xpath("//g:metadata/g:copyright/@author", namespaces=NS) == [
+        "OpenStreetMap contributors"
+    ]
     descriptions = document.xpath("//g:wpt/g:desc/text()", namespaces=NS)
     assert any(d.startswith("Aankomst ") for d in descriptions)
     # Every track vertex lies within 2 m of an OSM way of the extract.
