@@ -65,6 +65,7 @@ class ProblemSerializer(serializers.Serializer):
     stop = serializers.IntegerField(allow_null=True, help_text="Null: about the whole tour.")
     kind = serializers.CharField(
         help_text="unreachable (no street the group can ride within ROUTING_MAX_SNAP_METRES), "
+        "disconnected (near a street, but not connected there and back), "
         "closed_day, closes_before_arrival, departs_after_close, conflicts_with_other_stops, "
         "visit_longer_than_window, no_time_to_finish, finishes_after_latest_end, "
         "left_out_by_search."

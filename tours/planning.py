@@ -355,20 +355,50 @@ def plan_route(
         if (riding and s.key in unreachable) or (not fixed_order and s.key in closed)
     ]
     ordered = [s for s in stops if s not in left_out]
-    try:
-        result = solve_route(
+
+    def solve(chosen: list[PlanStop]) -> RoutePlan:
+        return solve_route(
             start_point=start_point,
             end_point=end_point,
             start_seconds=start_s,
-            stops=[_stop_input(s) for s in ordered],
+            stops=[_stop_input(s) for s in chosen],
             provider=travel,
             leg_buffer_seconds=buffer_s,
-            fixed_order=list(range(len(ordered))) if fixed_order else None,
+            fixed_order=list(range(len(chosen))) if fixed_order else None,
             latest_end_seconds=latest_end_s,
         )
+
+    try:
+        try:
+            result = solve(ordered)
+        except ProviderError:
+            if not riding:
+                raise
+            # Near a street, yet not connected both ways (a one-way out of the data, an island
+            # of paths): find those stops, report them, and ride without them.
+            cut = _disconnected(travel, start_point, end_point, ordered)
+            if not cut:
+                raise
+            reachability = [*reachability, *(Problem(key=s.key, kind="disconnected") for s in cut)]
+            left_out = [*left_out, *cut]
+            ordered = [s for s in ordered if s not in cut]
+            result = solve(ordered)
     except ProviderError as exc:
         raise PlanningError(str(exc)) from exc
     return _to_plan(result, ordered, start_point, end_point, travel, closed, left_out, reachability)
+
+
+def _disconnected(
+    travel: TravelTimeProvider, start: Point, end: Point, stops: list[PlanStop]
+) -> list[PlanStop]:
+    """The stops the group cannot ride to from the start and on to the end."""
+    cut = []
+    for stop in stops:
+        try:
+            travel.matrix([start, Point(stop.lat, stop.lon), end])
+        except ProviderError:
+            cut.append(stop)
+    return cut
 
 
 # --- suggestion ------------------------------------------------------------------------------

@@ -83,6 +83,11 @@ def problem_message(problem: dict) -> str:
     }
     if kind == "closed_day":
         return _("%(name)s receives no groups on this day.") % values
+    if kind == "disconnected":
+        return (
+            _("Stop %(name)s cannot be reached and left again along streets the group can ride.")
+            % values
+        )
     if kind == "unreachable":
         values["distance"] = problem.get("distance", "")
         if problem.get("key") == "start":

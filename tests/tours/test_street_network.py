@@ -184,3 +184,24 @@ def test_suggest_on_streets_leaves_out_unreachable_candidates(streets):
     )
     assert {p.pk for p in suggestion.partners} == {p.pk for p in near}
     assert suggestion.plan.estimated is False
+
+
+@pytest.mark.django_db
+def test_compose_reports_a_stop_near_a_street_it_cannot_leave(streets):
+    tour = _tour()
+    near = PartnerFactory(
+        workspace=tour.workspace, latitude=WATERLOOPLEIN[0], longitude=WATERLOOPLEIN[1]
+    )
+    # 26 m from a street at the extract's northern edge that leads out of the data only.
+    stuck = PartnerFactory(
+        workspace=tour.workspace, name="Hoek", latitude=52.373605, longitude=4.896115
+    )
+    services.set_stops(tour=tour, partner_ids=[near.pk, stuck.pk])
+    tour.refresh_from_db()
+    assert tour.route_estimated is False
+    [problem] = tour.route_problems
+    assert services.problem_message(problem) == (
+        "Halte Hoek is niet heen en terug te bereiken over straten waar de groep mag fietsen."
+    )
+    assert tour.stops.get(partner=stuck).arrives_at is None
+    assert tour.stops.get(partner=near).arrives_at is not None
