@@ -449,8 +449,9 @@ def suggest(
     )
     unreachable = {p.key for p in reachability}
     usable = [c for c in usable if c.key not in unreachable or travel.estimated]
-    try:
-        result = suggest_stops(
+
+    def run(chosen: list[SuggestCandidate]):
+        return suggest_stops(
             candidates=[
                 Candidate(
                     key=c.key,
@@ -461,7 +462,7 @@ def suggest(
                     domain=c.domain,
                     name=c.name,
                 )
-                for c in usable
+                for c in chosen
             ],
             wanted_themes=wanted_themes,
             start_point=start_point,
@@ -473,6 +474,24 @@ def suggest(
             provider=travel,
             leg_buffer_seconds=buffer_s,
         )
+
+    try:
+        try:
+            result = run(usable)
+        except ProviderError:
+            if travel.estimated:
+                raise
+            cut = _disconnected(
+                travel,
+                start_point,
+                end_point,
+                [PlanStop(key=c.key, lat=c.lat, lon=c.lon, visit_s=c.visit_s) for c in usable],
+            )
+            if not cut:
+                raise
+            gone = {s.key for s in cut}
+            usable = [c for c in usable if c.key not in gone]
+            result = run(usable)
     except ProviderError as exc:
         raise PlanningError(str(exc)) from exc
     by_key = {c.key: c for c in usable}

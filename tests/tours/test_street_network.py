@@ -171,6 +171,10 @@ def test_suggest_on_streets_leaves_out_unreachable_candidates(streets):
     PartnerFactory(
         workspace=tour.workspace, neighbourhoods=[hood], latitude=52.3765, longitude=4.9003
     )
+    # Near a street that only leads out of the data: located, yet not connected.
+    PartnerFactory(
+        workspace=tour.workspace, neighbourhoods=[hood], latitude=52.373605, longitude=4.896115
+    )
     suggestion = services.suggest_tour(
         neighbourhood=hood,
         theme_ids=[],
