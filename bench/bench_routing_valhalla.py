@@ -103,7 +103,8 @@ plan_stops = stops(12, 7, Path({tiles!r}))
 from routing import valhalla
 valhalla._actors.clear()  # picking the stops used the Actor: start from none, as after a restart
 started = time.perf_counter()
-warmed = planning.warm() if {warm!r} else False
+from tours.apps import warm_up
+warmed = warm_up() if {warm!r} else False
 warm_s = time.perf_counter() - started
 samples = []
 for _ in range(6):

@@ -435,9 +435,10 @@ def tile_centres(tile_set: Path, *, limit: int = 20) -> list[Point]:
     return centres
 
 
-def warm(provider: ValhallaProvider, tile_set: Path, *, languages: tuple[str, ...]) -> None:
+def warm(provider: ValhallaProvider, tile_set: Path, *, languages: tuple[str, ...]) -> list[Point]:
     """Load the tiles and the narrative of every language into the Actor, so the first real
-    compose is no slower than the next ones."""
+    compose is no slower than the next ones. Returns a point on a street of each tile."""
+    found = []
     for centre in tile_centres(tile_set):
         try:
             [snap] = provider.snaps([centre])
@@ -450,7 +451,9 @@ def warm(provider: ValhallaProvider, tile_set: Path, *, languages: tuple[str, ..
             edge = answer[0]["edges"][0]
             here = Point(edge["correlated_lat"], edge["correlated_lon"])
             there = Point(here.lat + 0.002, here.lon + 0.002)
+            found.append(here)
             provider.matrix([here, there])
             provider.street_legs([here, there], languages=languages)
         except (ProviderError, KeyError, IndexError):
             continue
+    return found

@@ -7,6 +7,7 @@ midnight of the tour's date, local time. No request or model in sight.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,7 +180,18 @@ def warm() -> bool:
     tile_set = valhalla.resolve_tiles(settings.ROUTING_TILES_DIR)
     if not isinstance(travel, valhalla.ValhallaProvider) or tile_set is None:
         return False
-    valhalla.warm(travel, tile_set, languages=_languages())
+    on_streets = valhalla.warm(travel, tile_set, languages=_languages())
+    # And the rest of a compose once (the solver's first call pays for its imports).
+    if on_streets:
+        here = on_streets[0]
+        with contextlib.suppress(PlanningError):
+            plan_route(
+                start=Place(here.lat, here.lon),
+                end=Place(here.lat, here.lon),
+                stops=[PlanStop(key="warm", lat=here.lat + 0.001, lon=here.lon, visit_s=60)],
+                start_s=0,
+                buffer_s=0,
+            )
     return True
 
 
