@@ -239,3 +239,26 @@ def test_no_baseline_for_a_tour_without_stops():
     registration = RegistrationFactory(activity=TourFactory())
 
     assert services.offer_baseline(registration=registration) is None
+
+
+@pytest.mark.django_db
+def test_confirmation_page_for_a_known_address_offers_no_baseline(client):
+    tour = TourFactory()
+    StopFactory(tour=tour)
+    RegistrationFactory(activity=tour, email="anna@praktijk.example.org")
+
+    response = client.post(
+        f"/activities/{tour.pk}/register/",
+        {
+            "name": "Iemand Anders",
+            "email": "anna@praktijk.example.org",
+            "organisation": "Huisartsenpraktijk Oost",
+            "profession": "huisarts",
+            "consent": "on",
+            "bike_need": "own",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Drie vragen voor je gaat" not in response.content.decode()
+    assert not Baseline.objects.exists()
