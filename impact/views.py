@@ -452,6 +452,8 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                     "ja" if group.referred.withheld else "nee",
                 ]
             )
+    writer.writerow([])
+    writer.writerow(["groep", "partner", "maand", "via een professional", "via een tourdeelnemer"])
     for partner in figures.partners:
         for month, professional, participant in partner.months:
             writer.writerow(
