@@ -257,6 +257,13 @@ def partner_signals(request: HttpRequest, slug: str) -> HttpResponse:
     opted_in = set(
         SignalContact.objects.filter(contact__partner=partner).values_list("contact_id", flat=True)
     )
+    # What professionals who met this partner on a tour said since (n < 5 withheld), and the
+    # stories about it they agreed to share.
+    figures = collect_report(
+        scope=ImpactFilter(workspace_ids=(partner.workspace_id,), partner_id=partner.pk)
+    )
+    own = next((g for g in figures.by_partner if g.key == ("p", partner.pk)), None)
+    stories = [story for story in figures.stories if story.about == partner.name]
     return render(
         request,
         "impact/partner_signals.html",
@@ -265,6 +272,8 @@ def partner_signals(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "signals": PartnerSignal.objects.filter(partner=partner).order_by("-month")[:36],
             "contacts": [(c, c.pk in opted_in) for c in partner.contacts.all()],
+            "own": own,
+            "stories": stories,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -143,3 +143,26 @@ def test_monthly_link_bad_and_expired(client):
 
     assert client.get(f"/impact/partner-count/{token}/").status_code == 410
     assert client.get("/impact/partner-count/nope/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_partner_page_shows_what_professionals_said_about_this_partner(client):
+    from impact.models import FollowUpAnswer
+    from tests.factories import FollowUpFactory, RegistrationFactory, past_tour_with_stops
+
+    tour = past_tour_with_stops(days_ago=40, partners=1)
+    partner = tour.stops.get().partner
+    for answer in ("1", "0", "2-5", "6+", "0"):
+        followup = FollowUpFactory(
+            registration=RegistrationFactory(activity=tour, status="attended"),
+            sent_at=timezone.now(),
+            answered_at=timezone.now(),
+        )
+        FollowUpAnswer.objects.create(followup=followup, partner=partner, referrals=answer)
+    editor = UserFactory()
+    partner.editors.add(editor)
+    client.force_login(editor)
+
+    body = client.get(f"/manage/impact/partner/{partner.slug}/").content.decode()
+
+    assert "60 % van hen verwees of wees sindsdien bewoners naar jullie (3 van de 5)." in body
