@@ -36,6 +36,8 @@ class Organisation:
     name: str
     is_partner: bool
     attendees: int = 0
+    latitude: float | None = None
+    longitude: float | None = None
     # MTVP-style record: (activity title, date) the organisation took part in.
     record: list[tuple[str, dt.date]] = field(default_factory=list)
 
@@ -46,10 +48,15 @@ class Organisation:
 
 @dataclass
 class NeighbourhoodCoverage:
+    pk: int
     name: str
     slug: str
     came: list[Organisation]
     never: list[Organisation]
+
+    @property
+    def total(self) -> int:
+        return len(self.came) + len(self.never)
 
     @property
     def share(self) -> float | None:
@@ -90,14 +97,24 @@ def collect_coverage(*, scope, now: dt.datetime | None = None) -> list[Neighbour
     if scope.neighbourhood_id:
         partners = partners.filter(neighbourhoods=scope.neighbourhood_id)
     partner_rows = partners.values_list(
-        "name", "neighbourhoods", "neighbourhoods__name", "neighbourhoods__slug"
+        "name",
+        "neighbourhoods",
+        "neighbourhoods__name",
+        "neighbourhoods__slug",
+        "latitude",
+        "longitude",
     )
     names: dict[int, tuple[str, str]] = {}
     organisations: dict[int, dict[str, Organisation]] = defaultdict(dict)
-    for name, nid, nname, nslug in partner_rows:
+    for name, nid, nname, nslug, latitude, longitude in partner_rows:
         names[nid] = (nname, nslug)
         key = normalise_organisation(name)
-        organisations[nid].setdefault(key, Organisation(key=key, name=name, is_partner=True))
+        organisations[nid].setdefault(
+            key,
+            Organisation(
+                key=key, name=name, is_partner=True, latitude=latitude, longitude=longitude
+            ),
+        )
     seen: set[tuple[int, str, int]] = set()
     for activity_id, title, starts_at, nid, nname, nslug, organisation, _status in rows:
         key = normalise_organisation(organisation)
@@ -119,6 +136,7 @@ def collect_coverage(*, scope, now: dt.datetime | None = None) -> list[Neighbour
             item.record.sort(key=lambda r: r[1])
         result.append(
             NeighbourhoodCoverage(
+                pk=nid,
                 name=names[nid][0],
                 slug=names[nid][1],
                 came=[o for o in ordered if o.came],
@@ -126,3 +144,39 @@ def collect_coverage(*, scope, now: dt.datetime | None = None) -> list[Neighbour
             )
         )
     return sorted(result, key=lambda c: c.name.casefold())
+
+
+CAME_COLOUR = "#1e8449"
+NEVER_COLOUR = "#5d6673"
+
+
+def coverage_map(*, coverage: NeighbourhoodCoverage, centre: tuple[float, float]):
+    """The neighbourhood's partners on a map: green when they sent someone, grey when not.
+    (Organisations known only from registrations have no address, so they are in the list.)"""
+    from html import escape
+
+    from django.conf import settings
+    from django.templatetags.static import static
+
+    from core.maps import MapPoint, MapSpec, render_map
+
+    points = [
+        MapPoint(
+            org.latitude,
+            org.longitude,
+            org.name,
+            popup_html=f"<strong>{escape(org.name)}</strong><br>{org.attendees}",
+            colour=CAME_COLOUR if org.came else NEVER_COLOUR,
+        )
+        for org in [*coverage.came, *coverage.never]
+        if org.latitude is not None
+    ]
+    return render_map(
+        MapSpec(
+            centre=centre,
+            tile_url=settings.MAP_TILE_URL,
+            attribution=settings.MAP_TILE_ATTRIBUTION,
+            points=points,
+        ),
+        static_url=static("x")[:-1],
+    )

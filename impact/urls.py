@@ -12,4 +12,5 @@ urlpatterns = [
     path("manage/impact/annual/", views.annual_report, name="annual"),
     path("manage/impact/settings/", views.settings_page, name="settings"),
     path("manage/impact/partner/<slug:slug>/", views.partner_signals, name="partner_signals"),
+    path("manage/impact/coverage/<slug:slug>/", views.coverage_page, name="coverage"),
 ]

@@ -6,6 +6,7 @@ messages."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 from django.conf import settings
 from django.contrib import messages
@@ -35,7 +36,7 @@ from impact.forms import (
 from impact.models import ImpactSettings, PartnerSignal, SignalContact
 from impact.report import ImpactFilter, Report, collect_report
 from impact.statistics import BUCKETS
-from network.models import Partner
+from network.models import Neighbourhood, Partner
 from ratings import charts
 
 BUCKET_LABELS = {"0": "0", "1": "1", "2-5": "2–5", "6+": ">5"}
@@ -497,4 +498,30 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         "impact/settings.html",
         {"form": form, "workspace": workspace, "workspace_ids": workspace_ids},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+def coverage_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """One neighbourhood's coverage: the list and the partners on the map."""
+    workspace_ids = _coordinator_scope(request)
+    neighbourhood = get_object_or_404(Neighbourhood, slug=slug, workspace_id__in=workspace_ids)
+    form, scope = _filter_from(request, workspace_ids)
+    scope = dataclasses.replace(scope, neighbourhood_id=neighbourhood.pk)
+    area = next(iter(coverage.collect_coverage(scope=scope)), None)
+    return render(
+        request,
+        "impact/coverage.html",
+        {
+            "neighbourhood": neighbourhood,
+            "area": area,
+            "form": form,
+            "map": (
+                coverage.coverage_map(
+                    coverage=area, centre=(neighbourhood.latitude, neighbourhood.longitude)
+                )
+                if area
+                else None
+            ),
+        },
     )

@@ -80,3 +80,21 @@ def test_settings_page_saves_the_waves(client):
         None,
         False,
     )
+
+
+@pytest.mark.django_db
+def test_coverage_page_shows_the_partners_on_the_map(client):
+    workspace = WorkspaceFactory()
+    client.force_login(CoordinatorFactory(workspace=workspace))
+    area = NeighbourhoodFactory(workspace=workspace, slug="indische-buurt")
+    PartnerFactory(workspace=workspace, name="Buurtzorg Java", neighbourhoods=[area])
+    tour = PastTourFactory(workspace=workspace, neighbourhood=area)
+    RegistrationFactory(activity=tour, status="attended", organisation="Buurtzorg Java")
+
+    response = client.get("/manage/impact/coverage/indische-buurt/")
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "1 van de 1 organisaties deden mee" in body
+    assert "#1e8449" in body  # the partner came: green marker
+    assert client.get("/manage/impact/coverage/elders/").status_code == 404

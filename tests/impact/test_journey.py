@@ -40,7 +40,13 @@ def test_attendee_answers_the_four_week_mail_and_the_report_changes(
         ends_at=starts.replace(hour=16),
     )
     java, voedselbank = (
-        StopFactory(tour=tour, position=n, partner=PartnerFactory(workspace=workspace, name=name))
+        StopFactory(
+            tour=tour,
+            position=n,
+            partner=PartnerFactory(
+                workspace=workspace, name=name, neighbourhoods=[tour.neighbourhood]
+            ),
+        )
         for n, name in enumerate(["Buurtkamer Java", "Voedselbank Oost"], 1)
     )
     # Four colleagues answered already: below the threshold of five.
@@ -95,6 +101,10 @@ def test_attendee_answers_the_four_week_mail_and_the_report_changes(
     assert "60 % verwees daarna naar een partner uit de tour" in " ".join(
         page.locator("#headline").inner_text().split()
     )
+    assert axe_violations(page) == []
+
+    page.goto(f"{live_server.url}/manage/impact/coverage/{tour.neighbourhood.slug}/")
+    assert page.locator("h1").inner_text() == f"Bereik: {tour.neighbourhood.name}"
     assert axe_violations(page) == []
 
     english = page.context.browser.new_context(
