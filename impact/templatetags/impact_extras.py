@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 
 from impact import services
 from ratings.templatetags.ratings_extras import grade, percent
@@ -15,4 +16,5 @@ def baseline_link(registration) -> str:
     if registration is None:
         return ""
     token = services.offer_baseline(registration=registration)
-    return services.baseline_url(token) if token else ""
+    # A path, not SITE_URL: the page links within the site the person is on.
+    return reverse("impact:baseline", kwargs={"token": token}) if token else ""

@@ -117,3 +117,35 @@ def test_attendee_answers_the_four_week_mail_and_the_report_changes(
         assert axe_violations(other) == []
     finally:
         english.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_professional_answers_the_baseline_right_after_registering(page, live_server):
+    from impact.models import Baseline
+    from tests.factories import KnowledgeSessionFactory, ThemeFactory
+
+    session = KnowledgeSessionFactory(title="Kenniscafé Geldzorgen")
+    session.themes.set([ThemeFactory(name="Geldzorgen & schulden")])
+
+    page.goto(f"{live_server.url}/activities/{session.pk}/register/")
+    page.get_by_label("Naam").fill("Annemiek Visser")
+    page.get_by_label("E-mail").fill("annemiek@wijkteam.example.org")
+    page.get_by_label("Organisatie").fill("Buurtteam Oost")
+    page.get_by_label("Beroep").select_option("sociaal_werker")
+    page.get_by_label("Ik ga akkoord").check()
+    page.get_by_role("button", name="Aanmelden").click()
+    page.get_by_text("Drie vragen voor je gaat").wait_for()
+    assert axe_violations(page) == []
+
+    page.get_by_role("link", name="Beantwoord de vragen").click()
+    page.wait_for_url("**/impact/baseline/**")
+    assert page.locator("h1").inner_text() == "Voor je gaat"
+    assert axe_violations(page) == []
+    page.locator("fieldset", has_text="Hoe goed ken je").get_by_label("2", exact=True).check()
+    page.locator("fieldset", has_text="afgelopen kwartaal").get_by_label("0", exact=True).check()
+    page.get_by_role("button", name="Verstuur mijn antwoorden").click()
+    page.get_by_text("Je antwoorden zijn opgeslagen.").wait_for()
+
+    baseline = Baseline.objects.get()
+    assert list(baseline.answers.values_list("knowledge", "referrals")) == [(2, "0")]
