@@ -170,6 +170,17 @@ class Report:
     stories: list[Story] = field(default_factory=list)
 
     @property
+    def signal_months(self) -> list[tuple[dt.date, int, int]]:
+        """Partner counts summed per month over the partners in scope: (month, via a
+        professional, via a tour participant), oldest first."""
+        totals: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+        for partner in self.partners:
+            for month, professional, participant in partner.months:
+                totals[month][0] += professional
+                totals[month][1] += participant or 0
+        return [(month, *totals[month]) for month in sorted(totals)]
+
+    @property
     def mean_grade_shown(self) -> float | None:
         return self.mean_grade if self.grades >= statistics.MIN_ANSWERS else None
 

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -353,6 +353,18 @@ def report_charts(report: Report) -> dict[str, str]:
                 title=_("Share of attendees who referred to a partner they met, per quarter"),
                 chart_id="chart-periods",
                 max_value=100,
+            )
+        )
+    months = report.signal_months[-24:]
+    if months:
+        result["signals"] = mark_safe(
+            charts.bar_chart(
+                [
+                    charts.Bar(formats.date_format(month, "M Y"), total, str(total))
+                    for month, total, _tour in months
+                ],
+                title=_("Residents who came to partners via a professional, per month"),
+                chart_id="chart-signals",
             )
         )
     return result

@@ -229,3 +229,20 @@ def test_annual_report_prints(client):
 
     assert response.status_code == 200
     assert "Jaarverslag impact" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_report_page_charts_partner_counts_with_a_table(client):
+    workspace = WorkspaceFactory()
+    client.force_login(CoordinatorFactory(workspace=workspace))
+    tour = answered_tour(workspace, answers=["1"] * 5)
+    partner = tour.stops.order_by("position").first().partner
+    PartnerSignalFactory(partner=partner, month=dt.date(2026, 1, 1), via_professional=7)
+    PartnerSignalFactory(
+        partner=partner, month=dt.date(2026, 2, 1), via_professional=9, via_tour_participant=3
+    )
+
+    body = client.get("/manage/impact/").content.decode()
+
+    assert 'id="chart-signals"' in body
+    assert '<th scope="row">februari 2026</th><td>9</td><td>3</td>' in body
