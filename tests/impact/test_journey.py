@@ -103,6 +103,15 @@ def test_attendee_answers_the_four_week_mail_and_the_report_changes(
     )
     assert axe_violations(page) == []
 
+    from tests.factories import PartnerSignalFactory
+
+    PartnerSignalFactory(partner=java.partner, via_professional=5)
+    page.goto(f"{live_server.url}/manage/impact/annual/")
+    assert page.locator("h1").inner_text() == "Jaarverslag impact"
+    assert axe_violations(page) == []
+    page.goto(f"{live_server.url}/manage/impact/partner/{java.partner.slug}/")
+    assert axe_violations(page) == []
+
     page.goto(f"{live_server.url}/manage/impact/coverage/{tour.neighbourhood.slug}/")
     assert page.locator("h1").inner_text() == f"Bereik: {tour.neighbourhood.name}"
     assert axe_violations(page) == []
