@@ -12,5 +12,6 @@ urlpatterns = [
     path("manage/impact/annual/", views.annual_report, name="annual"),
     path("manage/impact/settings/", views.settings_page, name="settings"),
     path("manage/impact/partner/<slug:slug>/", views.partner_signals, name="partner_signals"),
-    path("manage/impact/coverage/<slug:slug>/", views.coverage_page, name="coverage"),
+    # Under the neighbourhood it is about (network owns the page above it).
+    path("manage/neighbourhoods/<slug:slug>/coverage/", views.coverage_page, name="coverage"),
 ]

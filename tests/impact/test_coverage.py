@@ -91,10 +91,10 @@ def test_coverage_page_shows_the_partners_on_the_map(client):
     tour = PastTourFactory(workspace=workspace, neighbourhood=area)
     RegistrationFactory(activity=tour, status="attended", organisation="Buurtzorg Java")
 
-    response = client.get("/manage/impact/coverage/indische-buurt/")
+    response = client.get("/manage/neighbourhoods/indische-buurt/coverage/")
 
     body = response.content.decode()
     assert response.status_code == 200
     assert "1 van de 1 organisaties deden mee" in body
     assert "#1e8449" in body  # the partner came: green marker
-    assert client.get("/manage/impact/coverage/elders/").status_code == 404
+    assert client.get("/manage/neighbourhoods/elders/coverage/").status_code == 404

@@ -112,7 +112,7 @@ def test_attendee_answers_the_four_week_mail_and_the_report_changes(
     page.goto(f"{live_server.url}/manage/impact/partner/{java.partner.slug}/")
     assert axe_violations(page) == []
 
-    page.goto(f"{live_server.url}/manage/impact/coverage/{tour.neighbourhood.slug}/")
+    page.goto(f"{live_server.url}/manage/neighbourhoods/{tour.neighbourhood.slug}/coverage/")
     assert page.locator("h1").inner_text() == f"Bereik: {tour.neighbourhood.name}"
     assert axe_violations(page) == []
 
