@@ -25,7 +25,7 @@ from impact.models import (
     PartnerSignal,
 )
 from impact.statistics import month_start, shift_months
-from ratings.models import RatingInvitation
+from ratings.models import Rating, RatingInvitation
 from ratings.services import link_lifetime, new_token, rating_url
 from tours.models import Stop, Tour
 
@@ -236,6 +236,8 @@ def _seed_recent_tour(*, activities: list[Activity], now: dt.datetime, stdout) -
             "consent_at": starts - dt.timedelta(days=7),
         },
     )
+    # On a second `make demo` the ratings demo may have rated this one too: keep it open.
+    Rating.objects.filter(registration=registration).delete()
     rating_token, rating_hash = new_token()
     RatingInvitation.objects.update_or_create(
         registration=registration,
