@@ -98,3 +98,28 @@ def test_coverage_page_shows_the_partners_on_the_map(client):
     assert "1 van de 1 organisaties deden mee" in body
     assert "#1e8449" in body  # the partner came: green marker
     assert client.get("/manage/neighbourhoods/elders/coverage/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_coverage_page_query_count_does_not_grow(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    workspace = WorkspaceFactory()
+    client.force_login(CoordinatorFactory(workspace=workspace))
+    area = NeighbourhoodFactory(workspace=workspace, slug="oost")
+
+    def add(n: int) -> None:
+        for i in range(n):
+            PartnerFactory(workspace=workspace, neighbourhoods=[area])
+            tour = PastTourFactory(workspace=workspace, neighbourhood=area)
+            RegistrationFactory(activity=tour, status="attended", organisation=f"Praktijk {i}")
+
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/manage/neighbourhoods/oost/coverage/")
+    add(4)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/manage/neighbourhoods/oost/coverage/")
+
+    assert len(large) == len(small)

@@ -166,3 +166,25 @@ def test_partner_page_shows_what_professionals_said_about_this_partner(client):
     body = client.get(f"/manage/impact/partner/{partner.slug}/").content.decode()
 
     assert "60 % van hen verwees of wees sindsdien bewoners naar jullie (3 van de 5)." in body
+
+
+@pytest.mark.django_db
+def test_partner_page_query_count_does_not_grow(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import PartnerSignalFactory
+
+    partner = PartnerFactory()
+    client.force_login(CoordinatorFactory(workspace=partner.workspace))
+    PartnerSignalFactory(partner=partner, month=dt.date(2025, 1, 1))
+    ContactFactory(partner=partner)
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"/manage/impact/partner/{partner.slug}/")
+    for month in range(2, 12):
+        PartnerSignalFactory(partner=partner, month=dt.date(2025, month, 1))
+        ContactFactory(partner=partner)
+    with CaptureQueriesContext(connection) as large:
+        client.get(f"/manage/impact/partner/{partner.slug}/")
+
+    assert len(large) == len(small)
