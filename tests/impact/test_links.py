@@ -262,3 +262,29 @@ def test_confirmation_page_for_a_known_address_offers_no_baseline(client):
     assert response.status_code == 200
     assert "Drie vragen voor je gaat" not in response.content.decode()
     assert not Baseline.objects.exists()
+
+
+@pytest.mark.django_db
+def test_kenniscafe_followup_is_answered_per_theme(client):
+    from tests.factories import KnowledgeSessionFactory, ThemeFactory, past_datetime
+
+    starts = past_datetime(29)
+    session = KnowledgeSessionFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=2))
+    theme = ThemeFactory(name="Eenzaamheid")
+    session.themes.set([theme])
+    token, token_hash = new_token()
+    followup = FollowUpFactory(
+        registration=RegistrationFactory(activity=session, status="attended"),
+        token_hash=token_hash,
+        sent_at=timezone.now(),
+        expires_at=timezone.now() + dt.timedelta(days=21),
+    )
+
+    page = client.get(f"/impact/followup/{token}/").content.decode()
+    response = client.post(f"/impact/followup/{token}/", {f"t{theme.pk}_referrals": "1"})
+
+    assert "Sinds het kenniscafé heb ik bewoners verwezen of gewezen naar Eenzaamheid" in page
+    assert response.status_code == 302
+    assert list(followup.answers.values_list("theme_id", "partner_id", "referrals")) == [
+        (theme.pk, None, "1")
+    ]
