@@ -83,7 +83,12 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "activities/registered.html",
-                    {"activity": activity, "status": outcome.status},
+                    {
+                        "activity": activity,
+                        "status": outcome.status,
+                        # Only a new registration: the page must not reveal a known address.
+                        "registration": outcome.registration if outcome.created else None,
+                    },
                     status=200,
                 )
     return render(

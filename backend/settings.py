@@ -387,3 +387,16 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.ApiTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# --- impact ---
+# Baseline after registration, follow-up surveys, partner-side counts and the funder report
+# (impact/, docs/impact.md). Per-workspace waves live in impact.ImpactSettings; these are the
+# defaults without a row. Partner counting links go out from this day of the month on.
+INSTALLED_APPS += ["impact"]
+IMPACT_FOLLOWUP_DAYS = (
+    int(env("IMPACT_FIRST_WAVE_DAYS", "28")),
+    int(env("IMPACT_SECOND_WAVE_DAYS", "91")),
+)
+IMPACT_LINK_DAYS = int(env("IMPACT_LINK_DAYS", "21"))
+IMPACT_REMINDER_DAYS = int(env("IMPACT_REMINDER_DAYS", "7"))
+IMPACT_BASELINE_HOURS = int(env("IMPACT_BASELINE_HOURS", "72"))

@@ -15,6 +15,7 @@ API_MODULES = [
     "tours.api",
     "sessions.api",
     "ratings.api",
+    "impact.api",
     "feeds.api",
 ]
 PAGE_MODULES = [
@@ -27,6 +28,7 @@ PAGE_MODULES = [
     "feeds.urls",
     "privacy.urls",
     "accounts.pages",
+    "impact.urls",
 ]
 
 router = DefaultRouter()

@@ -137,6 +137,9 @@ def _anonymise_registrations(*, registrations: QuerySet[Registration], now: dt.d
         comment="", most_valuable="", anonymised_at=now
     )
     scrub_mail_log(registration_ids=set(ids))
+    from impact.services import anonymise_for_registrations
+
+    anonymise_for_registrations(registration_ids=ids, now=now)
     return len(ids)
 
 
@@ -259,6 +262,7 @@ EXPORT_FIELDS = [
     "rating_comment",
     "rating_consent_to_share",
     "rating_stop_grades",
+    "impact_answers",
 ]
 
 
@@ -279,6 +283,11 @@ def export_person(
         .order_by("activity__starts_at", "pk")
     )
     records = []
+    from impact.services import export_for_registration_ids
+
+    impact_answers = export_for_registration_ids(
+        registration_ids=[registration.pk for registration in registrations]
+    )
     for registration in registrations:
         rating = getattr(registration, "rating", None)
         records.append(
@@ -316,6 +325,7 @@ def export_person(
                     if rating
                     else None
                 ),
+                "impact_answers": impact_answers.get(registration.pk),
             }
         )
     return records
@@ -332,7 +342,11 @@ def export_csv(*, records: list[dict[str, object]]) -> str:
     for row in records:
         writer.writerow(
             {
-                key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+                key: (
+                    json.dumps(value, ensure_ascii=False)
+                    if isinstance(value, dict | list)
+                    else value
+                )
                 for key, value in row.items()
             }
         )

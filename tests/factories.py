@@ -258,3 +258,41 @@ class RatingInvitationFactory(factory.django.DjangoModelFactory):
         status=Registration.Status.ATTENDED,
     )
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+# --- impact ---
+from impact.models import FollowUp, PartnerSignal  # noqa: E402
+
+
+def past_tour_with_stops(*, days_ago: int, partners: int = 2, **fields) -> Tour:
+    """A tour held `days_ago` days back that visited `partners` partners."""
+    starts = past_datetime(days_ago)
+    tour = TourFactory(starts_at=starts, ends_at=starts + dt.timedelta(hours=3), **fields)
+    for _ in range(partners):
+        StopFactory(tour=tour)
+    return tour
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    registration = factory.SubFactory(
+        RegistrationFactory,
+        activity=factory.SubFactory(PastTourFactory),
+        status=Registration.Status.ATTENDED,
+    )
+    activity = factory.SelfAttribute("registration.activity")
+    wave = 1
+    token_hash = factory.Sequence(lambda n: f"f{n:063x}")
+    respondent_domain = factory.SelfAttribute("registration.domain")
+    respondent_profession = factory.SelfAttribute("registration.profession")
+
+
+class PartnerSignalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerSignal
+
+    partner = factory.SubFactory(PartnerFactory)
+    month = dt.date(2026, 1, 1)
+    via_professional = 4

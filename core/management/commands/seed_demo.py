@@ -18,6 +18,7 @@ DEMO_MODULES = [
     "activities.demo",
     "ratings.demo",
     "feeds.demo",
+    "impact.demo",
 ]
 
 
