@@ -14,6 +14,7 @@ import logging
 import math
 import secrets
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -502,9 +503,10 @@ def message_registrants(*, activity_id: int, subject: str, body: str) -> int:
     from activities import tasks
 
     for registration_id in ids:
+        key = f"message:{registration_id}:{uuid.uuid4().hex}"
         transaction.on_commit(
-            lambda pk=registration_id: tasks.send_coordinator_message.enqueue(
-                registration_id=pk, subject=subject, body=body
+            lambda pk=registration_id, key=key: tasks.send_coordinator_message.enqueue(
+                registration_id=pk, subject=subject, body=body, key=key
             )
         )
     return len(ids)
@@ -550,8 +552,12 @@ def send_due_reminders(*, now=None) -> int:
 def _mail_on_commit(registration_id: int, kind: str) -> None:
     from activities import tasks
 
+    # The idempotency key is chosen now, once: a task that runs twice sends one mail.
+    key = f"registration:{registration_id}:{kind}:{uuid.uuid4().hex}"
     transaction.on_commit(
-        lambda: tasks.send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+        lambda: tasks.send_registration_mail.enqueue(
+            registration_id=registration_id, kind=kind, key=key
+        )
     )
 
 

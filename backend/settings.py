@@ -413,3 +413,15 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.ApiTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# --- outbox (mail delivery) ---
+# Every registration mail goes through the outbox: sent once per idempotency key, retried with
+# back-off (MAIL_RETRY_BASE_SECONDS doubling, capped at an hour) while the SMTP server is
+# away, shown to the coordinator on the activity's attendee page until delivered.
+INSTALLED_APPS += ["outbox"]
+MAIL_RETRY_ATTEMPTS = int(env("MAIL_RETRY_ATTEMPTS", "10"))
+MAIL_RETRY_BASE_SECONDS = int(env("MAIL_RETRY_BASE_SECONDS", "30"))
+# A retry this late is treated as lost and queued again by the periodic job.
+MAIL_RETRY_GRACE_SECONDS = int(env("MAIL_RETRY_GRACE_SECONDS", "600"))
+# A task RUNNING this long belonged to a worker that died; the periodic job queues it again.
+TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))

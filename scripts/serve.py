@@ -98,7 +98,8 @@ def environment(mode: str) -> tuple[dict[str, str], list[str]]:
         # kept in var/ so sessions survive a restart.
         env.setdefault("DEBUG", "false")
         env.setdefault("SECRET_KEY", _secret_key(state))
-    env.setdefault("SITE_URL", f"http://{env['HOST']}:{port}")
+    if not production:
+        env.setdefault("SITE_URL", f"http://{env['HOST']}:{port}")
     env.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
     if not env.get("REDIS_URL"):
         # Rate limits and the worker's heartbeat must be shared by every process.
@@ -129,7 +130,8 @@ def banner(mode: str, env: dict[str, str], notes: list[str], children: list[Chil
     lines = [
         "",
         "=" * 72,
-        f"Wijktour ({mode}) runs at {env['SITE_URL']}/",
+        f"Wijktour ({mode}) runs at http://{env['HOST']}:{env['PORT']}/",
+        f"Links in mails, QR codes and feeds: {env.get('SITE_URL')}/",
         "",
         "Started:    " + ", ".join(child.name for child in children),
         *notes,
