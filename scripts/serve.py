@@ -54,9 +54,16 @@ class Child:
     process: subprocess.Popen | None = None
     starts: list[float] = field(default_factory=list)
 
+    before: list[str] | None = None
+    pid_file: Path | None = None
+
     def start(self, env: dict[str, str]) -> None:
         self.starts.append(time.monotonic())
+        if self.before:
+            subprocess.run(self.before, cwd=ROOT, env=env)
         self.process = subprocess.Popen(self.argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
+        if self.pid_file:
+            self.pid_file.write_text(str(self.process.pid))
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -89,7 +96,8 @@ def environment(mode: str) -> tuple[dict[str, str], list[str]]:
     env = dict(os.environ)
     port = env.setdefault("PORT", "8000")
     env.setdefault("HOST", "127.0.0.1")
-    state = ROOT / "var" / mode
+    state = Path(env.get("STATE_DIR") or ROOT / "var" / mode)
+    env["STATE_DIR"] = str(state)
     state.mkdir(parents=True, exist_ok=True)
     production = env.get("DJANGO_ENV") == "production"
     notes: list[str] = []
@@ -200,7 +208,16 @@ def main(argv: list[str]) -> int:
             env.get("ACCESS_LOG", "-") if mode == "serve" else "/dev/null",
         ],
     )
-    worker = Child("task worker", manage("db_worker", "--no-reload", "--interval", "0.5"))
+    # A fixed worker id: before the worker starts (again), the tasks it was running when it
+    # died are put back in the queue (ops/queue.py).
+    worker_id = env.get("WORKER_ID", f"wijktour-{mode}-worker")
+    worker = Child(
+        "task worker",
+        manage("db_worker", "--no-reload", "--interval", "0.5", "--worker-id", worker_id),
+        before=manage("requeue_abandoned_tasks", "--worker-id", worker_id),
+    )
+    state = Path(env["STATE_DIR"])
+    web.pid_file, worker.pid_file = state / "gunicorn.pid", state / "worker.pid"
     children = [web, worker]
     stopping = False
 
