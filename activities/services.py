@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Registration
+from core.tasking import enqueue_with_transaction
 from core.vocab import PROFESSION_DOMAIN, Domain
 
 logger = logging.getLogger(__name__)
@@ -504,10 +505,12 @@ def message_registrants(*, activity_id: int, subject: str, body: str) -> int:
 
     for registration_id in ids:
         key = f"message:{registration_id}:{uuid.uuid4().hex}"
-        transaction.on_commit(
-            lambda pk=registration_id, key=key: tasks.send_coordinator_message.enqueue(
-                registration_id=pk, subject=subject, body=body, key=key
-            )
+        enqueue_with_transaction(
+            tasks.send_coordinator_message,
+            registration_id=registration_id,
+            subject=subject,
+            body=body,
+            key=key,
         )
     return len(ids)
 
@@ -554,10 +557,8 @@ def _mail_on_commit(registration_id: int, kind: str) -> None:
 
     # The idempotency key is chosen now, once: a task that runs twice sends one mail.
     key = f"registration:{registration_id}:{kind}:{uuid.uuid4().hex}"
-    transaction.on_commit(
-        lambda: tasks.send_registration_mail.enqueue(
-            registration_id=registration_id, kind=kind, key=key
-        )
+    enqueue_with_transaction(
+        tasks.send_registration_mail, registration_id=registration_id, kind=kind, key=key
     )
 
 

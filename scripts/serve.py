@@ -55,6 +55,7 @@ class Child:
     starts: list[float] = field(default_factory=list)
 
     before: list[str] | None = None
+    not_before: float = 0.0
     pid_file: Path | None = None
 
     def start(self, env: dict[str, str]) -> None:
@@ -245,14 +246,20 @@ def main(argv: list[str]) -> int:
             periodic.start(env)
             next_periodic = now + every
         for child in children:
-            if not child.running() and not stopping:
-                recent = [t for t in child.starts if now - t < 60]
-                if len(recent) >= 5:
-                    print(f"{child.name} keeps failing; stopping", file=sys.stderr)
-                    stopping = True
-                    break
-                print(f"{child.name} exited ({child.process.returncode}); starting it again")
-                child.start(env)
+            if child.running() or stopping or now < child.not_before:
+                continue
+            # A child that dies is started again, waiting longer each time it died recently
+            # (1, 2, 4 … 30 s): a database that is away for a while must not make this spin.
+            if now - child.starts[-1] > 30:
+                child.starts = child.starts[-1:]  # it ran a good while: not crash-looping
+            recent = len([t for t in child.starts if now - t < 120])
+            if child.not_before == 0.0 and recent > 1:
+                child.not_before = now + min(2 ** (recent - 1), 30)
+                print(f"{child.name} exited ({child.process.returncode}); restarting soon")
+                continue
+            child.not_before = 0.0
+            print(f"{child.name} exited ({child.process.returncode}); starting it again")
+            child.start(env)
 
     for child in [*children, periodic]:
         child.stop(signal.SIGTERM)
