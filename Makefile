@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo serve dev test setup test-setup migrate lint format bench clean chromium messages prod-like load
+.PHONY: demo serve dev test test-slow setup test-setup migrate lint format bench clean chromium messages prod-like load
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -52,7 +52,12 @@ chromium:
 test-setup: setup node_modules/.installed chromium
 
 test: test-setup
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+# The rush and the fault tests: real PostgreSQL/Redis/SMTP/gunicorn processes of their own,
+# started, killed and restarted (a few minutes; one at a time, they are heavy).
+test-slow: test-setup
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
