@@ -129,8 +129,12 @@ def environment(mode: str) -> tuple[dict[str, str], list[str]]:
 
 
 DEMO_LOGINS = [
-    ("coordinator", "wijktour-demo", "coordinator of the Utrecht demo workspace: /manage/"),
-    ("partner-editor", "wijktour-demo", "edits one partner organisation's profile"),
+    ("coordinator", "wijktour-demo", "coordinator of Steunpunt Wijkverbinding Amsterdam: /manage/"),
+    (
+        "partner-editor",
+        "wijktour-demo",
+        "partner editor of Buurthuis De Javakade and Buurtkamer Makassarplein: /manage/partners/",
+    ),
     ("admin", "wijktour-demo", "administrator: /admin/"),
 ]
 
