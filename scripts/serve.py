@@ -57,12 +57,23 @@ class Child:
     before: list[str] | None = None
     not_before: float = 0.0
     pid_file: Path | None = None
+    log_file: Path | None = None
 
     def start(self, env: dict[str, str]) -> None:
         self.starts.append(time.monotonic())
         if self.before:
             subprocess.run(self.before, cwd=ROOT, env=env)
-        self.process = subprocess.Popen(self.argv, cwd=ROOT, env=env, preexec_fn=_die_with_parent)
+        output = self.log_file.open("a") if self.log_file else None
+        self.process = subprocess.Popen(
+            self.argv,
+            cwd=ROOT,
+            env=env,
+            preexec_fn=_die_with_parent,
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+        )
+        if output:
+            output.close()
         if self.pid_file:
             self.pid_file.write_text(str(self.process.pid))
 
@@ -209,6 +220,8 @@ def main(argv: list[str]) -> int:
             "60",
             "--graceful-timeout",
             "10",
+            # gunicorn's control socket lives in ~/.gunicorn: two stacks on one machine clash.
+            "--no-control-socket",
             "--access-logfile",
             env.get("ACCESS_LOG", "-") if mode == "serve" else "/dev/null",
         ],
@@ -218,7 +231,17 @@ def main(argv: list[str]) -> int:
     worker_id = env.get("WORKER_ID", f"wijktour-{mode}-worker")
     worker = Child(
         "task worker",
-        manage("db_worker", "--no-reload", "--interval", "0.5", "--worker-id", worker_id),
+        manage(
+            "db_worker",
+            "--no-reload",
+            "--interval",
+            "0.5",
+            "--worker-id",
+            worker_id,
+            # The demo keeps the console for the banner; `make serve` logs every task.
+            "--verbosity",
+            env.get("WORKER_VERBOSITY", "0" if mode == "demo" else "1"),
+        ),
         before=manage("requeue_abandoned_tasks", "--worker-id", worker_id),
     )
     state = Path(env["STATE_DIR"])
@@ -238,9 +261,11 @@ def main(argv: list[str]) -> int:
         print("gunicorn did not come up; see the messages above", file=sys.stderr)
         stopping = True
     else:
+        notes.append(f"Job output: {state / 'periodic.log'}")
         print(banner(mode, env, notes, [*children, Child("periodic jobs", [])]), flush=True)
 
     periodic = Child("periodic jobs", manage("run_periodic_jobs"), restart=False)
+    periodic.log_file = state / "periodic.log"
     every = float(env.get("PERIODIC_SECONDS", "60"))
     next_periodic = time.monotonic() + 5
     while not stopping:
