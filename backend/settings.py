@@ -423,5 +423,7 @@ MAIL_RETRY_ATTEMPTS = int(env("MAIL_RETRY_ATTEMPTS", "10"))
 MAIL_RETRY_BASE_SECONDS = int(env("MAIL_RETRY_BASE_SECONDS", "30"))
 # A retry this late is treated as lost and queued again by the periodic job.
 MAIL_RETRY_GRACE_SECONDS = int(env("MAIL_RETRY_GRACE_SECONDS", "600"))
+# Sent and given-up mails (addresses, subjects) are forgotten after this many days.
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))
 # A task RUNNING this long belonged to a worker that died; the periodic job queues it again.
 TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))

@@ -121,6 +121,17 @@ def retry_due_mails(*, now: datetime | None = None) -> int:
     return count
 
 
+def prune_mails(*, now: datetime | None = None) -> int:
+    """Forget sent and given-up mails after OUTBOX_KEEP_DAYS: the rows hold e-mail addresses,
+    and once a mail is settled only its idempotency matters, which a retry never needs that
+    late."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.OUTBOX_KEEP_DAYS)
+    settled = [OutgoingMail.Status.SENT, OutgoingMail.Status.FAILED]
+    deleted, _ = OutgoingMail.objects.filter(status__in=settled, created_at__lt=cutoff).delete()
+    return deleted
+
+
 def undelivered(*, topic: str) -> QuerySet[OutgoingMail]:
     return OutgoingMail.objects.filter(
         topic=topic, status__in=[OutgoingMail.Status.RETRYING, OutgoingMail.Status.FAILED]

@@ -136,3 +136,19 @@ def test_backoff_doubles_and_is_capped(settings):
         3600,
         3600,
     ]
+
+
+@pytest.mark.django_db
+def test_prune_forgets_settled_mails_after_keep_days(settings):
+    settings.OUTBOX_KEEP_DAYS = 30
+    for key, status in (("old-sent", "sent"), ("old-failed", "failed"), ("old-retry", "retrying")):
+        OutgoingMail.objects.create(key=key, topic="t", recipient="a@example.org", status=status)
+    OutgoingMail.objects.create(key="new-sent", topic="t", recipient="b@example.org", status="sent")
+    OutgoingMail.objects.exclude(key="new-sent").update(
+        created_at=timezone.now() - dt.timedelta(days=31)
+    )
+
+    deleted = services.prune_mails()
+
+    assert deleted == 2
+    assert sorted(OutgoingMail.objects.values_list("key", flat=True)) == ["new-sent", "old-retry"]
