@@ -54,15 +54,12 @@ class Child:
     process: subprocess.Popen | None = None
     starts: list[float] = field(default_factory=list)
 
-    before: list[str] | None = None
     not_before: float = 0.0
     pid_file: Path | None = None
     log_file: Path | None = None
 
     def start(self, env: dict[str, str]) -> None:
         self.starts.append(time.monotonic())
-        if self.before:
-            subprocess.run(self.before, cwd=ROOT, env=env)
         output = self.log_file.open("a") if self.log_file else None
         self.process = subprocess.Popen(
             self.argv,
@@ -232,17 +229,13 @@ def main(argv: list[str]) -> int:
     worker = Child(
         "task worker",
         manage(
-            "db_worker",
-            "--no-reload",
-            "--interval",
-            "0.5",
+            "run_worker",
             "--worker-id",
             worker_id,
             # The demo keeps the console for the banner; `make serve` logs every task.
             "--verbosity",
             env.get("WORKER_VERBOSITY", "0" if mode == "demo" else "1"),
         ),
-        before=manage("requeue_abandoned_tasks", "--worker-id", worker_id),
     )
     state = Path(env["STATE_DIR"])
     web.pid_file, worker.pid_file = state / "gunicorn.pid", state / "worker.pid"
