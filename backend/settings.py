@@ -42,7 +42,7 @@ if not DEBUG and SECRET_KEY == INSECURE_DEFAULT_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # Links in mails, QR codes and feeds follow the port the server listens on unless SITE_URL says.
-SITE_URL = env("SITE_URL", f"http://127.0.0.1:{env('PORT', '8000')}").rstrip("/")
+SITE_URL = (env("SITE_URL") or f"http://127.0.0.1:{env('PORT') or '8000'}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
