@@ -2,6 +2,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
+from tests.factories import UserFactory
+
 
 @pytest.fixture
 def failing_urls(settings):
@@ -114,3 +116,31 @@ def test_csrf_failure_page_explains_and_links_back(failing_urls):
     assert response.status_code == 403
     assert "<h1>Formulier verlopen</h1>" in body
     assert "Terug naar de agenda" in body
+
+
+@pytest.mark.django_db
+def test_partner_editor_on_coordinator_page_gets_our_403_with_way_back(anonymous):
+    editor = UserFactory(username="redacteur")
+    anonymous.force_login(editor)
+
+    response = anonymous.get("/manage/insights/")
+
+    body = response.content.decode()
+    assert response.status_code == 403
+    assert "<h1>Geen toegang</h1>" in body
+    assert 'href="/">Terug naar de agenda</a>' in body
+    assert "403 Forbidden" not in body
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_error_page_accessible_on_a_phone(page, live_server):
+    from tests.conftest import axe_violations
+
+    page.goto(live_server.url + "/bestaat-niet/")
+
+    assert page.locator("h1").inner_text() == "Pagina niet gevonden"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.get_by_role("link", name="Terug naar de agenda").click()
+    page.wait_for_url(live_server.url + "/")
