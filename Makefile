@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo test setup test-setup migrate lint format bench clean chromium messages prod-like load
+.PHONY: demo serve dev test test-slow setup test-setup migrate lint format bench clean chromium messages prod-like load
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -23,14 +23,21 @@ setup: $(VENV)/.installed
 migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
+# The production-grade stack on SQLite: gunicorn + whitenoise, the task worker and the
+# periodic jobs, with the demo data; mails are files in var/mail/. One Ctrl-C stops it all.
 demo: setup
+	PORT=$(PORT) $(BIN)/python scripts/serve.py demo
+
+# The same stack without demo data: what a small organisation runs for real. Settings from the
+# environment; with DJANGO_ENV=production it refuses insecure defaults (docs/operations.md).
+serve: setup
+	PORT=$(PORT) $(BIN)/python scripts/serve.py serve
+
+# Django's auto-reloading development server (immediate tasks, mail on the console).
+dev: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "Wijktour runs at http://127.0.0.1:$(PORT)/"
-	@echo "Demo logins: coordinator / wijktour-demo  ·  partner-editor / wijktour-demo"
-	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PORT=$(PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -45,7 +52,12 @@ chromium:
 test-setup: setup node_modules/.installed chromium
 
 test: test-setup
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)
+
+# The rush and the fault tests: real PostgreSQL/Redis/SMTP/gunicorn processes of their own,
+# started, killed and restarted (a few minutes; one at a time, they are heavy).
+test-slow: test-setup
+	$(BIN)/python -m pytest -m slow $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

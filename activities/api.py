@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from activities import services
 from activities.filters import ActivityFilter
 from activities.models import Activity, Registration
-from activities.ratelimit import over_limit
+from activities.ratelimit import over_limit, over_registration_limits
 from core.validators import validate_phone
 from core.vocab import Profession
 
@@ -146,6 +146,12 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         serializer = RegistrationInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if over_registration_limits(email=data["email"], activity_id=activity.pk):
+            return Response(
+                {"detail": _("Too many requests. Please wait a minute and try again.")},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+                headers={"Retry-After": "60"},
+            )
         registrant = services.Registrant(
             name=data["name"],
             email=data["email"],

@@ -14,6 +14,7 @@ import logging
 import math
 import secrets
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity, Registration
+from core.tasking import enqueue_with_transaction
 from core.vocab import PROFESSION_DOMAIN, Domain
 
 logger = logging.getLogger(__name__)
@@ -502,10 +504,13 @@ def message_registrants(*, activity_id: int, subject: str, body: str) -> int:
     from activities import tasks
 
     for registration_id in ids:
-        transaction.on_commit(
-            lambda pk=registration_id: tasks.send_coordinator_message.enqueue(
-                registration_id=pk, subject=subject, body=body
-            )
+        key = f"message:{registration_id}:{uuid.uuid4().hex}"
+        enqueue_with_transaction(
+            tasks.send_coordinator_message,
+            registration_id=registration_id,
+            subject=subject,
+            body=body,
+            key=key,
         )
     return len(ids)
 
@@ -550,8 +555,10 @@ def send_due_reminders(*, now=None) -> int:
 def _mail_on_commit(registration_id: int, kind: str) -> None:
     from activities import tasks
 
-    transaction.on_commit(
-        lambda: tasks.send_registration_mail.enqueue(registration_id=registration_id, kind=kind)
+    # The idempotency key is chosen now, once: a task that runs twice sends one mail.
+    key = f"registration:{registration_id}:{kind}:{uuid.uuid4().hex}"
+    enqueue_with_transaction(
+        tasks.send_registration_mail, registration_id=registration_id, kind=kind, key=key
     )
 
 

@@ -6,6 +6,8 @@ secret link ever sits in a task queue. A new mail's links replace the previous m
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.tasks import task
@@ -118,23 +120,61 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
     return message
 
 
+def _deliver(task, registration: Registration, *, key: str, build, **task_kwargs) -> str:
+    """Send through the outbox: once per key, retried with back-off while SMTP is away."""
+    from outbox import services as outbox
+
+    if not key:
+        key = f"registration:{registration.pk}:{uuid.uuid4().hex}"
+    # Before composing: compose() mints new links, which would break a mail already sent.
+    if outbox.already_sent(key=key):
+        return "duplicate"
+    with translation.override(registration.language or settings.LANGUAGE_CODE):
+        message = build()
+    kwargs = {**task_kwargs, "key": key}
+    delivery = outbox.deliver(
+        message=message,
+        key=key,
+        topic=outbox.topic_for(registration.activity),
+        task_path=f"{task.func.__module__}.{task.func.__name__}",
+        task_kwargs=kwargs,
+    )
+    outbox.schedule_retry(task=task, delivery=delivery, **kwargs)
+    return delivery.outcome
+
+
 @task
-def send_registration_mail(*, registration_id: int, kind: str) -> str:
+def send_registration_mail(*, registration_id: int, kind: str, key: str = "") -> str:
     registration = Registration.objects.select_related("activity").filter(pk=registration_id)
     registration = registration.first()
     if registration is None or kind not in KINDS:
         return "skipped"
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
-        compose(registration=registration, kind=kind).send()
-    return "sent"
+    return _deliver(
+        send_registration_mail,
+        registration,
+        key=key,
+        build=lambda: compose(registration=registration, kind=kind),
+        registration_id=registration_id,
+        kind=kind,
+    )
 
 
 @task
-def send_coordinator_message(*, registration_id: int, subject: str, body: str) -> str:
+def send_coordinator_message(
+    *, registration_id: int, subject: str, body: str, key: str = ""
+) -> str:
     registration = Registration.objects.select_related("activity").filter(pk=registration_id)
     registration = registration.first()
     if registration is None:
         return "skipped"
-    with translation.override(registration.language or settings.LANGUAGE_CODE):
-        compose(registration=registration, kind="message", subject=subject, body=body).send()
-    return "sent"
+    return _deliver(
+        send_coordinator_message,
+        registration,
+        key=key,
+        build=lambda: compose(
+            registration=registration, kind="message", subject=subject, body=body
+        ),
+        registration_id=registration_id,
+        subject=subject,
+        body=body,
+    )

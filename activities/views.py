@@ -18,7 +18,7 @@ from activities import services
 from activities.filters import ActivityFilter
 from activities.forms import ManualRegistrationForm, MessageForm, RegistrationForm
 from activities.models import Activity, Registration
-from activities.ratelimit import over_limit
+from activities.ratelimit import over_limit, over_registration_limits
 from core.permissions import coordinator_workspaces
 
 
@@ -64,6 +64,8 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         if over_limit(request, scope="register"):
             return _too_many(request)
         if refusal is None and form.is_valid():
+            if over_registration_limits(email=form.cleaned_data["email"], activity_id=activity.pk):
+                return _too_many(request)
             try:
                 outcome = services.register(
                     activity_id=activity.pk,

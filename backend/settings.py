@@ -41,7 +41,8 @@ if not DEBUG and SECRET_KEY == INSECURE_DEFAULT_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Links in mails, QR codes and feeds follow the port the server listens on unless SITE_URL says.
+SITE_URL = (env("SITE_URL") or f"http://127.0.0.1:{env('PORT') or '8000'}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -124,8 +125,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {
+            # Redis down must not take pages down: core.cache answers as an empty cache and
+            # logs a warning; /health/ still reports the error.
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
+        }
         if env("REDIS_URL")
+        # A folder shared by every process on one machine (make demo/serve without Redis).
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env("CACHE_DIR"),
+        }
+        if env("CACHE_DIR")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
@@ -180,6 +193,14 @@ if env("EMAIL_HOST") or DJANGO_ENV == "production":
                 "use_tls": env_bool("EMAIL_USE_TLS", bool(env("EMAIL_HOST"))),
                 "timeout": 10,
             },
+        }
+    }
+elif env("EMAIL_FILE_PATH"):
+    # The demo's mail sink: every mail is a file in this folder (named in the start-up banner).
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": env("EMAIL_FILE_PATH")},
         }
     }
 else:
@@ -323,8 +344,15 @@ RATINGS_RATE_LIMIT = env("RATINGS_RATE_LIMIT", "120/600")
 REGISTRATION_REMINDER_DAYS = int(env("REGISTRATION_REMINDER_DAYS", "2"))
 # Registration and cancel requests per client address: "<count>/<seconds>", counted in the
 # shared cache (set REDIS_URL in production so every process counts together).
-REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "20/600")
-# Behind a reverse proxy that sets X-Forwarded-For, count per the forwarded address.
+# The per-address ceiling is high: a hospital, GP cooperative or municipality office shows one
+# public address for all its colleagues. Per e-mail address and per activity come on top.
+REGISTRATION_RATE_LIMIT = env("REGISTRATION_RATE_LIMIT", "300/600")
+REGISTRATION_EMAIL_RATE_LIMIT = env("REGISTRATION_EMAIL_RATE_LIMIT", "10/600")
+REGISTRATION_ACTIVITY_RATE_LIMIT = env("REGISTRATION_ACTIVITY_RATE_LIMIT", "2000/600")
+# Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed, e.g.
+# "127.0.0.1,10.0.0.0/8". RATE_LIMIT_TRUST_X_FORWARDED_FOR=true believes any sender (only
+# when nothing but the proxy can reach the app).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 RATE_LIMIT_TRUST_X_FORWARDED_FOR = env_bool("RATE_LIMIT_TRUST_X_FORWARDED_FOR", False)
 
 # --- privacy ---
@@ -339,6 +367,9 @@ RETENTION_RATING_COMMENT_MONTHS = int(env("RETENTION_RATING_COMMENT_MONTHS", "12
 
 # --- operations ---
 INSTALLED_APPS += ["ops"]
+# A database outage answers 503 with Retry-After (core.errors), also from other middleware.
+MIDDLEWARE.insert(1, "core.errors.DatabaseUnavailableMiddleware")
+CSRF_FAILURE_VIEW = "core.errors.csrf_failure"
 # Anonymous agenda and public feeds come from the shared cache (ops.cache); changes to
 # activities invalidate at once, this bounds anything a signal cannot see. 0 turns it off;
 # off by default outside production so a developer (and a test) sees every change at once.
@@ -400,3 +431,16 @@ IMPACT_FOLLOWUP_DAYS = (
 IMPACT_LINK_DAYS = int(env("IMPACT_LINK_DAYS", "21"))
 IMPACT_REMINDER_DAYS = int(env("IMPACT_REMINDER_DAYS", "7"))
 IMPACT_BASELINE_HOURS = int(env("IMPACT_BASELINE_HOURS", "72"))
+# --- outbox (mail delivery) ---
+# Every registration mail goes through the outbox: sent once per idempotency key, retried with
+# back-off (MAIL_RETRY_BASE_SECONDS doubling, capped at an hour) while the SMTP server is
+# away, shown to the coordinator on the activity's attendee page until delivered.
+INSTALLED_APPS += ["outbox"]
+MAIL_RETRY_ATTEMPTS = int(env("MAIL_RETRY_ATTEMPTS", "10"))
+MAIL_RETRY_BASE_SECONDS = int(env("MAIL_RETRY_BASE_SECONDS", "30"))
+# A retry this late is treated as lost and queued again by the periodic job.
+MAIL_RETRY_GRACE_SECONDS = int(env("MAIL_RETRY_GRACE_SECONDS", "600"))
+# Sent and given-up mails (addresses, subjects) are forgotten after this many days.
+OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))
+# A task RUNNING this long belonged to a worker that died; the periodic job queues it again.
+TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))

@@ -51,6 +51,12 @@ urlpatterns = [
 for module_name in PAGE_MODULES:
     urlpatterns.append(path("", include(module_name)))
 
+# Our own error pages, in the site's layout, JSON under /api/ (core.errors).
+handler400 = "core.errors.bad_request"
+handler403 = "core.errors.permission_denied"
+handler404 = "core.errors.page_not_found"
+handler500 = "core.errors.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

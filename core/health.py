@@ -36,6 +36,9 @@ def health(request: HttpRequest) -> JsonResponse:
     try:
         cache.set("health-probe", "1", 10)
         checks["cache"] = "ok" if cache.get("health-probe") == "1" else "error: no round trip"
+        if getattr(cache, "unavailable_since", None) is not None:
+            # core.cache.ResilientRedisCache swallowed the error to keep pages up.
+            checks["cache"] = "error: unavailable"
     except Exception as exc:
         checks["cache"] = f"error: {exc.__class__.__name__}"
     if checks["cache"] == "ok":

@@ -42,6 +42,8 @@ JOBS: dict[str, Callable[[], str]] = {
     "send_rating_invitations": _command("send_rating_invitations"),
     "import_partner_feeds": _command("import_partner_feeds"),
     "send_followup_surveys": _command("send_followup_surveys"),
+    "retry_mail": _command("retry_mail"),
+    "requeue_abandoned_tasks": _command("requeue_abandoned_tasks"),
 }
 # A cache lock outlives a crashed run by at most this long.
 CACHE_LOCK_SECONDS = 15 * 60

@@ -11,7 +11,7 @@ OUT=var/load
 mkdir -p "$OUT"
 rm -f "$OUT"/stats_*.csv "$OUT/statuses.json"
 # Every simulated visitor comes from 127.0.0.1, so the per-address registration limit
-# (REGISTRATION_RATE_LIMIT, 20 per 10 minutes by default) would turn the rush into 429s:
+# (REGISTRATION_RATE_LIMIT, 300 per 10 minutes by default) would turn the rush into 429s:
 # raise it for this run only.
 export REGISTRATION_RATE_LIMIT="${LOAD_REGISTRATION_RATE_LIMIT:-1000000/600}"
 

@@ -86,6 +86,8 @@ def test_run_periodic_jobs_runs_every_job():
         "send_rating_invitations",
         "import_partner_feeds",
         "send_followup_surveys",
+        "retry_mail",
+        "requeue_abandoned_tasks",
     ]
     assert lines[1] == "send_reminders: 0 reminder(s) queued."
 
