@@ -357,10 +357,17 @@ class TourViewSet(viewsets.ModelViewSet):
         try:
             service(tour=tour)
         except services.TourError as error:
-            return Response(
-                {error.field or "non_field_errors": [error.message]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            body = {error.field or "non_field_errors": [error.message]}
+            if error.fixes:
+                body["problems"] = [
+                    {
+                        "stop": fix.stop_id,
+                        "message": fix.problem,
+                        "fix_url": self.request.build_absolute_uri(fix.url),
+                    }
+                    for fix in error.fixes
+                ]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(self._fresh(tour))
 
 

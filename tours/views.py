@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -118,7 +119,18 @@ def _own_tour(request: HttpRequest, pk: int) -> Tour:
 
 
 def _report(request: HttpRequest, error: services.TourError) -> None:
-    messages.error(request, error.message)
+    if not error.fixes:
+        messages.error(request, error.message)
+        return
+    # Each problem on its own line, with a link to where it is fixed.
+    items = format_html_join(
+        "",
+        '<li>{} <a href="{}">{}</a></li>',
+        ((fix.problem, fix.url, _("Fix this")) for fix in error.fixes),
+    )
+    messages.error(
+        request, format_html("{}<ul>{}</ul>", _("Not published yet:"), items)
+    )
 
 
 @_coordinator
