@@ -15,7 +15,6 @@ from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 
-from activities import ics
 from activities.models import Activity, Registration
 
 KINDS = {
@@ -29,24 +28,6 @@ KINDS = {
     "message",
 }
 CALENDAR_KINDS = {"confirmation", "promoted", "existing", "reminder", "changed"}
-
-
-def calendar_entry(*, activity: Activity) -> ics.CalendarEntry:
-    location = ", ".join(part for part in (activity.venue_name, activity.venue_address) if part)
-    return ics.CalendarEntry(
-        activity_id=activity.pk,
-        sequence=activity.sequence,
-        title=activity.title,
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        description=activity.description,
-        location=location,
-        url=settings.SITE_URL + activity.get_absolute_url(),
-        latitude=activity.latitude,
-        longitude=activity.longitude,
-        cancelled=activity.status == Activity.Status.CANCELLED,
-        updated_at=activity.updated_at,
-    )
 
 
 def _subject(kind: str, activity: Activity, extra: str = "") -> str:
@@ -108,11 +89,15 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
     # Only someone with a seat has the activity in their calendar (a cancelled activity's
     # entry goes out as METHOD:CANCEL so clients remove it).
     if registration.status == Registration.Status.CONFIRMED and kind in CALENDAR_KINDS:
+        # The one .ics builder (feeds.publishing), shared with the feeds and the download.
+        from feeds.publishing import activity_calendar_file
+
         cancelled = activity.status == Activity.Status.CANCELLED
-        data = ics.build_calendar(
-            entries=[calendar_entry(activity=activity)],
-            site_url=settings.SITE_URL,
+        data = activity_calendar_file(
+            activity_id=activity.pk,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
             method="CANCEL" if cancelled else "PUBLISH",
+            attendees=(registration.email,),
         )
         message.attach("activity.ics", data, "text/calendar")
     return message
