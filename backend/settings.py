@@ -382,3 +382,6 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [
     "accounts.authentication.ApiTokenAuthentication",
     *REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
 ]
+
+# --- changes: notices for published activities (docs/changes.md) ---
+INSTALLED_APPS += ["changes"]

@@ -200,7 +200,6 @@ def stop_event(stop: Stop, *, themes: list[ThemeName], language: str) -> FeedEve
     )
 
 
-
 def activity_mail_event(*, activity_id: int, language: str) -> FeedEvent:
     """One activity's VEVENT for mail, as the feeds and the download write it (call inside
     `translation.override(language)`); build it once per language when mailing many."""

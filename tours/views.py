@@ -128,9 +128,7 @@ def _report(request: HttpRequest, error: services.TourError) -> None:
         '<li>{} <a href="{}">{}</a></li>',
         ((fix.problem, fix.url, _("Fix this")) for fix in error.fixes),
     )
-    messages.error(
-        request, format_html("{}<ul>{}</ul>", _("Not published yet:"), items)
-    )
+    messages.error(request, format_html("{}<ul>{}</ul>", _("Not published yet:"), items))
 
 
 @_coordinator

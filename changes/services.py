@@ -1,0 +1,368 @@
+"""The change workflow for published activities (tours and kenniscafés): preview a change,
+confirm it, tell everyone affected once; cancel with a reason and undo it; message groups
+of registrants. Pages and the API both call these functions.
+
+A change is applied by a callable (a kind's own service, e.g. tours.services.update_tour)
+between two snapshots inside one transaction that holds the activity's row lock. The diff
+of the snapshots decides: nothing people were told changed → just saved; something did and
+the coordinator has not confirmed → rolled back and `ConfirmationNeeded` carries the preview;
+confirmed → saved, an ActivityChange row written and the notices queued on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from activities.models import Activity, Registration
+from changes.diff import ActivityState, StopState, diff, partners_in
+from changes.models import ActivityChange
+from network.models import Contact, Partner
+from tours.models import Stop
+
+# Who hears about a change: everyone who holds or waits for a seat.
+TOLD = (Registration.Status.CONFIRMED, Registration.Status.WAITLISTED)
+
+
+class ChangeError(Exception):
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EditConflict(ChangeError):
+    """Someone else saved the activity after this coordinator opened it."""
+
+
+@dataclass
+class Preview:
+    """What a change would tell whom, before it is saved."""
+
+    lines: list[dict]
+    registrants: int = 0
+    partners: int = 0
+    partner_names: list[str] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        return [line_text(line) for line in self.lines]
+
+    @property
+    def summary(self) -> str:
+        people = ngettext("%(count)d registrant", "%(count)d registrants", self.registrants) % {
+            "count": self.registrants
+        }
+        partners = ngettext("%(count)d partner", "%(count)d partners", self.partners) % {
+            "count": self.partners
+        }
+        return _("%(people)s and %(partners)s will be notified:") % {
+            "people": people,
+            "partners": partners,
+        }
+
+
+class ConfirmationNeeded(Exception):
+    """The change moves what people were told; nothing was saved. Ask, then call again
+    with confirmed=True."""
+
+    def __init__(self, preview: Preview) -> None:
+        super().__init__(preview.summary)
+        self.preview = preview
+
+
+class _DryRun(Exception):
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+
+
+# --- snapshots and texts ---------------------------------------------------------------------
+
+
+def version_of(activity: Activity) -> str:
+    """The optimistic-lock token a form or API client sends back: every save moves it."""
+    return activity.updated_at.isoformat()
+
+
+def _place(activity: Activity) -> str:
+    return ", ".join(part for part in (activity.venue_name, activity.venue_address) if part)
+
+
+def snapshot(*, activity: Activity) -> ActivityState:
+    """What people were told about the activity: times, place, stops and their times."""
+    stops = tuple(
+        StopState(*row)
+        for row in Stop.objects.filter(tour_id=activity.pk)
+        .order_by("position")
+        .values_list("pk", "partner_id", "partner__name", "arrives_at", "departs_at")
+    )
+    return ActivityState(
+        status=activity.status,
+        starts_at=activity.starts_at,
+        ends_at=activity.ends_at,
+        place=_place(activity),
+        stops=stops,
+    )
+
+
+def _clock(value: str) -> str:
+    moment = parse_datetime(value) if value else None
+    return timezone.localtime(moment).strftime("%H:%M") if moment else "—"
+
+
+def _when(value: str, other: str) -> str:
+    """A time, with its date when the other side of the arrow is on another day."""
+    moment = parse_datetime(value) if value else None
+    if moment is None:
+        return "—"
+    moment = timezone.localtime(moment)
+    other_moment = parse_datetime(other) if other else None
+    if other_moment and timezone.localtime(other_moment).date() != moment.date():
+        return date_format(moment, "l j F Y, H:i")
+    return moment.strftime("%H:%M")
+
+
+def line_text(line: dict) -> str:
+    """One diff line in the active language: "Stop Buurtteam: 13:05 → 13:35"."""
+    what, name, old, new = line["what"], line.get("name", ""), line["old"], line["new"]
+    if what == "start":
+        return _("Start: %(old)s → %(new)s") % {"old": _when(old, new), "new": _when(new, old)}
+    if what == "end":
+        return _("End: %(old)s → %(new)s") % {"old": _when(old, new), "new": _when(new, old)}
+    if what == "place":
+        return _("Place: %(old)s → %(new)s") % {"old": old or "—", "new": new or "—"}
+    if what == "stop_time":
+        return _("Stop %(name)s: %(old)s → %(new)s") % {
+            "name": name,
+            "old": _clock(old),
+            "new": _clock(new),
+        }
+    if what == "stop_added":
+        return _("New stop: %(name)s at %(new)s") % {"name": name, "new": _clock(new)}
+    return _("Stop %(name)s is dropped (was at %(old)s)") % {"name": name, "old": _clock(old)}
+
+
+def partner_line_text(line: dict) -> str:
+    """The same line as the partner reads it, about their own stop (je register)."""
+    if line["what"] == "stop_time":
+        return _("Your stop moves from %(old)s to %(new)s (the group leaves at %(end)s).") % {
+            "old": _clock(line["old"]),
+            "new": _clock(line["new"]),
+            "end": _clock(line.get("new_end", "")),
+        }
+    if line["what"] == "stop_added":
+        return _("The tour now visits you at %(new)s.") % {"new": _clock(line["new"])}
+    return _("The tour no longer visits you (it was planned at %(old)s).") % {
+        "old": _clock(line["old"])
+    }
+
+
+def partner_addresses(*, partner_ids: list[int]) -> dict[int, list[str]]:
+    """Per partner: the public e-mail and every contact who opted in, without doubles."""
+    addresses: dict[int, list[str]] = {pk: [] for pk in partner_ids}
+    for pk, email in Partner.objects.filter(pk__in=partner_ids).values_list("pk", "email"):
+        if email:
+            addresses[pk].append(email.lower())
+    for pk, email in Contact.objects.filter(
+        partner_id__in=partner_ids, receives_tour_notices=True
+    ).values_list("partner_id", "email"):
+        if email and email.lower() not in addresses[pk]:
+            addresses[pk].append(email.lower())
+    return addresses
+
+
+def _preview(activity: Activity, lines: list[dict]) -> Preview:
+    registrants = Registration.objects.filter(activity_id=activity.pk, status__in=TOLD).count()
+    partner_ids = partners_in(lines)
+    reachable = (
+        Partner.objects.filter(pk__in=partner_ids)
+        .annotate(
+            opted_in=Count(
+                "contacts",
+                filter=Q(contacts__receives_tour_notices=True) & ~Q(contacts__email=""),
+            )
+        )
+        .filter(~Q(email="") | Q(opted_in__gt=0))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
+    names = list(reachable)
+    return Preview(lines=lines, registrants=registrants, partners=len(names), partner_names=names)
+
+
+# --- the workflow ----------------------------------------------------------------------------
+
+
+def _lock(activity_id: int) -> Activity:
+    return Activity.objects.select_for_update().get(pk=activity_id)
+
+
+def _check_version(activity: Activity, version: str | None) -> None:
+    if version and version != version_of(activity):
+        raise EditConflict(
+            _(
+                "Someone else saved this activity after you opened it, so nothing was saved. "
+                "Open it again to see their changes, then make yours."
+            )
+        )
+
+
+def change_activity(
+    *,
+    activity_id: int,
+    apply: Callable[[], object],
+    user: User | None = None,
+    confirmed: bool = False,
+    version: str | None = None,
+    dry_run: bool = False,
+) -> Preview:
+    """Apply a change to an activity under its lock and tell whom it concerns.
+
+    `apply` runs the kind's own service; its errors (a stop that no longer fits) pass
+    through with nothing saved. A draft, or a change that moves nothing people were told,
+    is saved silently. `dry_run` only answers what a change would tell whom.
+    """
+    try:
+        with transaction.atomic():
+            activity = _lock(activity_id)
+            _check_version(activity, version)
+            before = snapshot(activity=activity)
+            apply()
+            after_activity = Activity.objects.get(pk=activity_id)
+            lines = diff(before, snapshot(activity=after_activity))
+            published = before.status == Activity.Status.PUBLISHED
+            preview = _preview(after_activity, lines) if (lines and published) else Preview([])
+            if dry_run:
+                raise _DryRun(preview)
+            if not preview.lines:
+                return preview
+            if not confirmed:
+                raise ConfirmationNeeded(preview)
+            _record(after_activity, ActivityChange.Kind.CHANGED, lines, preview, user=user)
+            return preview
+    except _DryRun as dry:
+        return dry.preview
+
+
+def _record(
+    activity: Activity,
+    kind: str,
+    lines: list[dict],
+    preview: Preview,
+    *,
+    user: User | None,
+    reason: str = "",
+) -> ActivityChange:
+    """Write the change and queue its notices for after the commit (one task per save)."""
+    if kind == ActivityChange.Kind.CHANGED:
+        # Calendar clients replace an entry only when SEQUENCE grows; a stop that moved
+        # changes the tour's description and the partner's own entry.
+        Activity.objects.filter(pk=activity.pk).update(sequence=F("sequence") + 1)
+        Stop.objects.filter(tour_id=activity.pk, partner_id__in=partners_in(lines)).update(
+            sequence=F("sequence") + 1
+        )
+        activity.sequence += 1
+    change = ActivityChange.objects.create(
+        activity=activity,
+        kind=kind,
+        lines=lines,
+        reason=reason,
+        sequence=activity.sequence,
+        registrants=preview.registrants,
+        partners=preview.partners,
+        created_by=user if user and user.is_authenticated else None,
+    )
+    from changes import tasks
+
+    transaction.on_commit(lambda: tasks.send_change_notices.enqueue(change_id=change.pk))
+    return change
+
+
+def preview_cancellation(*, activity: Activity) -> Preview:
+    lines = [
+        {"what": "stop_removed", "name": s.name, "old": "", "new": "", "partner": s.partner_id}
+        for s in snapshot(activity=activity).stops
+    ]
+    preview = _preview(activity, lines)
+    preview.lines = []
+    return preview
+
+
+def cancel_activity(
+    *, activity_id: int, reason: str = "", user: User | None = None
+) -> ActivityChange | None:
+    """Cancel a tour or kenniscafé. If it was published, everyone registered and every
+    partner on its route is told, with the reason and a METHOD:CANCEL calendar entry;
+    registrations keep their seats, so the cancellation can be undone until it starts."""
+    with transaction.atomic():
+        activity = _lock(activity_id)
+        if activity.status == Activity.Status.CANCELLED:
+            raise ChangeError(_("This activity is already cancelled."))
+        was_published = activity.status == Activity.Status.PUBLISHED
+        preview = preview_cancellation(activity=activity)
+        activity.status = Activity.Status.CANCELLED
+        activity.save()
+        if not was_published:
+            return None
+        partners = [
+            {"what": "stop_removed", "name": s.name, "old": "", "new": "", "partner": s.partner_id}
+            for s in snapshot(activity=activity).stops
+        ]
+        return _record(
+            activity,
+            ActivityChange.Kind.CANCELLED,
+            partners,
+            preview,
+            user=user,
+            reason=reason.strip(),
+        )
+
+
+def reinstatement_refusal(*, activity: Activity) -> str:
+    """Why this cancellation cannot be undone ("" = it can)."""
+    if activity.status != Activity.Status.CANCELLED:
+        return _("This activity is not cancelled.")
+    if activity.starts_at <= timezone.now():
+        return _("This activity has already started; a cancellation can be undone until then.")
+    if not ActivityChange.objects.filter(
+        activity_id=activity.pk, kind=ActivityChange.Kind.CANCELLED
+    ).exists():
+        return _("This activity was never published; publish it instead.")
+    return ""
+
+
+def reinstate_activity(*, activity_id: int, user: User | None = None) -> ActivityChange:
+    """Undo a cancellation: published again, everyone registered keeps their seat and hears
+    that it goes ahead after all (with a calendar entry that puts it back)."""
+    with transaction.atomic():
+        activity = _lock(activity_id)
+        refusal = reinstatement_refusal(activity=activity)
+        if refusal:
+            raise ChangeError(refusal)
+        activity.status = Activity.Status.PUBLISHED
+        activity.save()
+        lines = [
+            {
+                "what": "stop_added",
+                "name": s.name,
+                "old": "",
+                "new": s.arrives_at.isoformat() if s.arrives_at else "",
+                "partner": s.partner_id,
+            }
+            for s in snapshot(activity=activity).stops
+        ]
+        preview = _preview(activity, lines)
+        return _record(activity, ActivityChange.Kind.REINSTATED, lines, preview, user=user)
+
+
+def history(*, activity: Activity) -> list[ActivityChange]:
+    return list(activity.changes.select_related("created_by"))
