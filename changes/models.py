@@ -78,6 +78,8 @@ class SentMessage(models.Model):
         verbose_name=_("sent by"),
     )
     sent_at = models.DateTimeField(auto_now_add=True)
+    # Marker that makes the sending task idempotent.
+    delivered_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

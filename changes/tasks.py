@@ -20,8 +20,14 @@ from django.utils.translation import gettext as _
 from activities.models import Registration
 from activities.services import _new_token, hash_token
 from changes.diff import partners_in
-from changes.models import ActivityChange
-from changes.services import TOLD, line_text, partner_addresses, partner_line_text
+from changes.models import ActivityChange, SentMessage
+from changes.services import (
+    TOLD,
+    group_members,
+    line_text,
+    partner_addresses,
+    partner_line_text,
+)
 from feeds.publishing import activity_mail_event, calendar_file
 from network.models import Partner
 
@@ -133,3 +139,50 @@ def send_change_notices(*, change_id: int) -> str:
     if messages:
         mailers.default.send_messages(messages)
     return f"sent {len(messages)}"
+
+
+@task
+def send_group_message(*, message_id: int) -> str:
+    """Send a coordinator's message to the group as it is now; once (the marker)."""
+    from activities.tasks import compose
+
+    claimed = SentMessage.objects.filter(pk=message_id, delivered_at__isnull=True).update(
+        delivered_at=timezone.now()
+    )
+    if not claimed:
+        return "skipped"
+    sent = SentMessage.objects.get(pk=message_id)
+    registrations = group_members(activity_id=sent.activity_id, group=sent.group).select_related(
+        "activity"
+    )
+    messages = []
+    for registration in registrations:
+        with translation.override(registration.language or settings.LANGUAGE_CODE):
+            messages.append(
+                compose(
+                    registration=registration, kind="message", subject=sent.subject, body=sent.body
+                )
+            )
+    if messages:
+        mailers.default.send_messages(messages)
+    return f"sent {len(messages)}"
+
+
+def test_message(*, activity, user, subject: str, body: str) -> EmailMultiAlternatives:
+    """The message as a registrant would get it, addressed to the coordinator themself."""
+    context = {
+        "kind": "message",
+        "registration": Registration(name=user.get_full_name() or user.get_username()),
+        "activity": activity,
+        "starts_at": timezone.localtime(activity.starts_at),
+        "ends_at": timezone.localtime(activity.ends_at),
+        "links": {"activity": settings.SITE_URL + activity.get_absolute_url()},
+        "message_body": body,
+        "site_url": settings.SITE_URL,
+    }
+    text = render_to_string("activities/email/registration.txt", context)
+    return _message(
+        _("[Test] %(subject)s") % {"subject": f"[{activity.title}] {subject}"},
+        text,
+        [user.email],
+    )

@@ -48,7 +48,9 @@ def test_edit_note_or_host_keeps_order_and_times(published_tour):
     assert schedule(published_tour) == before
 
 
-def test_edit_note_through_workflow_sends_nothing(published_tour, django_capture_on_commit_callbacks):
+def test_edit_note_through_workflow_sends_nothing(
+    published_tour, django_capture_on_commit_callbacks
+):
     first = published_tour.stops.order_by("position").first()
     with django_capture_on_commit_callbacks() as callbacks:
         preview = services.change_activity(
