@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from activities.models import Activity, Registration
 from changes.diff import ActivityState, StopState, diff, partners_in
-from changes.models import ActivityChange
+from changes.models import ActivityChange, SentMessage
 from network.models import Contact, Partner
 from tours.models import Stop
 
@@ -365,4 +365,86 @@ def reinstate_activity(*, activity_id: int, user: User | None = None) -> Activit
 
 
 def history(*, activity: Activity) -> list[ActivityChange]:
-    return list(activity.changes.select_related("created_by"))
+    changes = list(activity.changes.select_related("created_by"))
+    for change in changes:
+        change.texts = (
+            [line_text(line) for line in change.lines]
+            if change.kind == ActivityChange.Kind.CHANGED
+            else []
+        )
+    return changes
+
+
+# --- deleting a draft ------------------------------------------------------------------------
+
+
+def deletion_refusal(*, activity: Activity) -> str:
+    if activity.status != Activity.Status.DRAFT:
+        return _("Only a draft can be deleted; cancel a published activity instead.")
+    if activity.registrations.exists():
+        return _("This draft has registrations; remove them first.")
+    return ""
+
+
+def delete_draft(*, activity_id: int) -> str:
+    """Delete a draft that nobody was ever told about; returns its kind."""
+    with transaction.atomic():
+        activity = _lock(activity_id)
+        refusal = deletion_refusal(activity=activity)
+        if refusal:
+            raise ChangeError(refusal)
+        kind = activity.kind
+        # The kind's own row goes with it (multi-table inheritance cascades).
+        activity.delete()
+        return kind
+
+
+# --- messages to groups ----------------------------------------------------------------------
+
+GROUPS = {
+    "confirmed": Q(status=Registration.Status.CONFIRMED),
+    "checked_in": Q(status=Registration.Status.ATTENDED, checked_in_at__isnull=False),
+    "no_show": Q(status=Registration.Status.NO_SHOW),
+    "waitlisted": Q(status=Registration.Status.WAITLISTED),
+    "came": Q(status=Registration.Status.ATTENDED),
+}
+
+
+def group_members(*, activity_id: int, group: str):
+    if group not in GROUPS:
+        raise ChangeError(_("Choose who receives the message."), field="group")
+    return Registration.objects.filter(GROUPS[group], activity_id=activity_id)
+
+
+def group_sizes(*, activity_id: int) -> dict[str, int]:
+    """How many people each group has, in one query."""
+    return Registration.objects.filter(activity_id=activity_id).aggregate(
+        **{group: Count("pk", filter=condition) for group, condition in GROUPS.items()}
+    )
+
+
+def send_group_message(
+    *, activity_id: int, group: str, subject: str, body: str, user: User | None = None
+) -> SentMessage:
+    """Queue a coordinator's message to one group; the history keeps what, when and to how
+    many (the addresses stay on the registrations)."""
+    with transaction.atomic():
+        count = group_members(activity_id=activity_id, group=group).count()
+        if count == 0:
+            raise ChangeError(_("Nobody is in this group yet."), field="group")
+        message = SentMessage.objects.create(
+            activity_id=activity_id,
+            group=group,
+            subject=subject,
+            body=body,
+            recipients=count,
+            sent_by=user if user and user.is_authenticated else None,
+        )
+        from changes import tasks
+
+        transaction.on_commit(lambda: tasks.send_group_message.enqueue(message_id=message.pk))
+        return message
+
+
+def sent_messages(*, activity: Activity) -> list[SentMessage]:
+    return list(activity.sent_messages.select_related("sent_by"))

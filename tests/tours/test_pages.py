@@ -175,7 +175,12 @@ def test_move_and_duplicate_via_editor(client):
     tour = composed_tour()
     client.force_login(CoordinatorFactory(workspace=tour.workspace))
     last = tour.stops.order_by("position").last()
-    client.post(reverse("tours:manage_move", args=[tour.pk]), {"stop": last.pk, "direction": "up"})
+    move = {"stop": last.pk, "direction": "up"}
+    # Published: the new times are shown for confirmation first (changes app).
+    asked = client.post(reverse("tours:manage_move", args=[tour.pk]), move)
+    last.refresh_from_db()
+    assert (asked.status_code, last.position) == (200, 3)
+    client.post(reverse("tours:manage_move", args=[tour.pk]), {**move, "confirm": "1"})
     last.refresh_from_db()
     assert last.position == 2
     response = client.post(
