@@ -23,6 +23,7 @@ KINDS = {
     "promoted",
     "existing",
     "cancelled",
+    "removed",
     "reminder",
     "changed",
     "message",
@@ -39,6 +40,7 @@ def _subject(kind: str, activity: Activity, extra: str = "") -> str:
         "promoted": _("A seat has come free for you: %(title)s"),
         "existing": _("Your registration: %(title)s"),
         "cancelled": _("Registration cancelled: %(title)s"),
+        "removed": _("Registration cancelled by the organiser: %(title)s"),
         "reminder": _("Reminder: %(title)s on %(date)s"),
         "changed": (
             _("Cancelled: %(title)s")
@@ -50,7 +52,9 @@ def _subject(kind: str, activity: Activity, extra: str = "") -> str:
     return subjects[kind] % {"title": title, "date": when}
 
 
-def compose(*, registration: Registration, kind: str, subject: str = "", body: str = ""):
+def compose(
+    *, registration: Registration, kind: str, subject: str = "", body: str = "", reason: str = ""
+):
     """The mail for one registration (not sent). Mints the links it carries."""
     from activities.services import issue_mail_tokens
 
@@ -77,6 +81,7 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
         "ends_at": timezone.localtime(activity.ends_at),
         "links": links,
         "message_body": body,
+        "reason": reason,
         "site_url": settings.SITE_URL,
     }
     text = render_to_string("activities/email/registration.txt", context)
@@ -104,13 +109,13 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
 
 
 @task
-def send_registration_mail(*, registration_id: int, kind: str) -> str:
+def send_registration_mail(*, registration_id: int, kind: str, reason: str = "") -> str:
     registration = Registration.objects.select_related("activity").filter(pk=registration_id)
     registration = registration.first()
     if registration is None or kind not in KINDS:
         return "skipped"
     with translation.override(registration.language or settings.LANGUAGE_CODE):
-        compose(registration=registration, kind=kind).send()
+        compose(registration=registration, kind=kind, reason=reason).send()
     return "sent"
 
 

@@ -218,10 +218,18 @@ def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def remove_attendee(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """GET asks (who is mailed, an optional reason); POST removes."""
     registration = _managed_registration(request, pk, registration_pk)
-    services.remove_registration(registration_id=registration.pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "activities/manage/remove_confirm.html",
+            {"activity": registration.activity, "registration": registration},
+        )
+    services.remove_registration(
+        registration_id=registration.pk, reason=request.POST.get("reason", "")[:1000]
+    )
     messages.success(request, _("%(name)s removed.") % {"name": registration.name})
     return redirect("activities:attendees", pk=pk)
 
@@ -279,9 +287,20 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def no_shows(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET lists who would become a no-show; POST marks them."""
     activity = _managed_activity(request, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "activities/manage/no_shows_confirm.html",
+            {
+                "activity": activity,
+                "registrations": activity.registrations.filter(
+                    status=Registration.Status.CONFIRMED
+                ).order_by("name"),
+            },
+        )
     try:
         count = services.mark_no_shows(activity_id=activity.pk)
     except services.RegistrationError as error:
