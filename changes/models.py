@@ -94,3 +94,29 @@ class SentMessage(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class PendingRecheck(models.Model):
+    """A published tour whose schedule a partner's change (location, visiting hours) has
+    moved or broken. Nothing is sent until the coordinator confirms the new schedule."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="rechecks")
+    partner = models.ForeignKey(
+        "network.Partner", on_delete=models.CASCADE, related_name="tour_rechecks"
+    )
+    lines = models.JSONField(_("what would change"), default=list, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["activity__starts_at", "pk"]
+        verbose_name = _("tour to re-check")
+        verbose_name_plural = _("tours to re-check")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "partner"], name="one_recheck_per_tour_partner"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} · {self.partner}"

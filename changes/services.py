@@ -25,7 +25,7 @@ from django.utils.translation import ngettext
 
 from activities.models import Activity, Registration
 from changes.diff import ActivityState, StopState, diff, partners_in
-from changes.models import ActivityChange, SentMessage
+from changes.models import ActivityChange, PendingRecheck, SentMessage
 from network.models import Contact, Partner
 from tours.models import Stop
 
@@ -448,3 +448,69 @@ def send_group_message(
 
 def sent_messages(*, activity: Activity) -> list[SentMessage]:
     return list(activity.sent_messages.select_related("sent_by"))
+
+
+# --- partner changes reach tours -------------------------------------------------------------
+
+
+def _retime(tour_id: int) -> None:
+    from tours import services as tour_services
+    from tours.models import Tour
+
+    tour_services.retime(tour=Tour.objects.get(pk=tour_id))
+
+
+def recheck_tours_visiting(*, partner_id: int) -> list[PendingRecheck]:
+    """Dry-run the schedule of every upcoming published tour visiting this partner; keep a
+    PendingRecheck for each one that would move or no longer fits (and drop stale ones)."""
+    from tours.services import TourError
+
+    tour_ids = list(
+        Stop.objects.filter(
+            partner_id=partner_id,
+            tour__status=Activity.Status.PUBLISHED,
+            tour__starts_at__gt=timezone.now(),
+        ).values_list("tour_id", flat=True)
+    )
+    found = []
+    for tour_id in tour_ids:
+        problem = ""
+        try:
+            preview = change_activity(
+                activity_id=tour_id, apply=lambda pk=tour_id: _retime(pk), dry_run=True
+            )
+            lines = preview.lines
+        except TourError as error:
+            lines, problem = [], error.message
+        if not lines and not problem:
+            PendingRecheck.objects.filter(activity_id=tour_id, partner_id=partner_id).delete()
+            continue
+        recheck, _created = PendingRecheck.objects.update_or_create(
+            activity_id=tour_id,
+            partner_id=partner_id,
+            defaults={"lines": lines, "problem": problem},
+        )
+        found.append(recheck)
+    return found
+
+
+def pending_rechecks(*, activities) -> list[PendingRecheck]:
+    rechecks = list(
+        PendingRecheck.objects.filter(activity__in=activities).select_related("activity", "partner")
+    )
+    for recheck in rechecks:
+        recheck.texts = [line_text(line) for line in recheck.lines]
+    return rechecks
+
+
+def confirm_recheck(*, recheck_id: int, user: User | None = None) -> Preview:
+    """Apply the new schedule a partner's change brought and tell everyone affected."""
+    recheck = PendingRecheck.objects.get(pk=recheck_id)
+    preview = change_activity(
+        activity_id=recheck.activity_id,
+        apply=lambda: _retime(recheck.activity_id),
+        user=user,
+        confirmed=True,
+    )
+    PendingRecheck.objects.filter(activity_id=recheck.activity_id).delete()
+    return preview

@@ -9,4 +9,5 @@ urlpatterns = [
     path("manage/activities/<int:pk>/delete/", views.delete_draft, name="delete"),
     path("manage/activities/<int:pk>/changes/", views.history, name="history"),
     path("manage/activities/<int:pk>/messages/", views.message, name="message"),
+    path("manage/tours/rechecks/", views.rechecks, name="rechecks"),
 ]

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from activities.models import Activity
 from changes import services
 from changes.forms import GroupMessageForm, ReasonForm
+from changes.models import PendingRecheck
 from core.permissions import coordinator_workspaces
 
 
@@ -216,4 +217,34 @@ def message(request: HttpRequest, pk: int) -> HttpResponse:
             "back_url": manage_url(activity),
         },
         status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+@login_required
+def rechecks(request: HttpRequest) -> HttpResponse:
+    """Upcoming tours that a partner's change has moved or broken, with what would change."""
+    if request.method == "POST":
+        recheck = get_object_or_404(
+            PendingRecheck,
+            pk=request.POST.get("recheck"),
+            activity__workspace__in=coordinator_workspaces(user=request.user),
+        )
+        if request.POST.get("dismiss"):
+            PendingRecheck.objects.filter(pk=recheck.pk).delete()
+            messages.success(request, _("Dismissed; the tour keeps its schedule."))
+            return redirect("changes:rechecks")
+        from tours.services import TourError
+
+        try:
+            preview = services.confirm_recheck(recheck_id=recheck.pk, user=request.user)
+        except (TourError, services.ChangeError) as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, notified_message(preview))
+        return redirect("changes:rechecks")
+    activities = Activity.objects.filter(workspace__in=coordinator_workspaces(user=request.user))
+    return render(
+        request,
+        "changes/rechecks.html",
+        {"rechecks": services.pending_rechecks(activities=activities)},
     )

@@ -66,23 +66,26 @@ def create_session(
         return _save(session, themes=themes)
 
 
-def _after_change(session: KnowledgeSession, old_sequence: int, old_capacity: int) -> None:
-    if session.status == Activity.Status.PUBLISHED and session.sequence != old_sequence:
+def _after_change(
+    session: KnowledgeSession, old_sequence: int, old_capacity: int, *, notify: bool = True
+) -> None:
+    if notify and session.status == Activity.Status.PUBLISHED and session.sequence != old_sequence:
         registration_services.notify_activity_changed(activity_id=session.pk)
     if session.capacity > old_capacity:
         registration_services.promote_waitlist(activity_id=session.pk)
 
 
 def update_session(
-    *, session: KnowledgeSession, data: dict[str, Any], themes=None
+    *, session: KnowledgeSession, data: dict[str, Any], themes=None, notify: bool = True
 ) -> KnowledgeSession:
-    """Change one kenniscafé; registrants hear about changes that matter to them."""
+    """Change one kenniscafé; registrants hear about changes that matter to them (unless
+    `notify` is off because the change workflow of the changes app tells them, with a diff)."""
     with transaction.atomic():
         old_sequence, old_capacity = session.sequence, session.capacity
         for name, value in data.items():
             setattr(session, name, value)
         _save(session, themes=themes)
-        _after_change(session, old_sequence, old_capacity)
+        _after_change(session, old_sequence, old_capacity, notify=notify)
         return session
 
 

@@ -5,11 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
 from activities.services import with_seats
+from changes import services as change_services
+from changes.views import confirmation_page, notified_message
 from core.permissions import coordinator_workspaces
 from sessions import services
 from sessions.forms import KnowledgeSessionForm, SeriesForm, SessionEditForm
@@ -110,6 +113,7 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionEditForm(request.POST or None, instance=session, workspace=session.workspace)
     if session.series_id is None:
         del form.fields["scope"]
+    version = request.POST.get("version") or change_services.version_of(session)
     if request.method == "POST" and form.is_valid():
         session = KnowledgeSession.objects.get(pk=pk)
         data = form.session_data()
@@ -118,14 +122,41 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 session=session, data=data, themes=form.cleaned_data["themes"]
             )
             messages.success(request, _("%(count)d dates updated.") % {"count": len(updated)})
+            return redirect("knowledge_sessions:manage_edit", pk=pk)
+        themes = form.cleaned_data["themes"]
+        try:
+            preview = change_services.change_activity(
+                activity_id=pk,
+                apply=lambda: services.update_session(
+                    session=KnowledgeSession.objects.get(pk=pk),
+                    data=data,
+                    themes=themes,
+                    notify=False,
+                ),
+                user=request.user,
+                confirmed=request.POST.get("confirm") == "1",
+                version=request.POST.get("version") or None,
+            )
+        except change_services.ConfirmationNeeded as need:
+            return confirmation_page(
+                request,
+                activity=session,
+                preview=need.preview,
+                back_url=reverse("knowledge_sessions:manage_edit", kwargs={"pk": pk}),
+            )
+        except change_services.ChangeError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, "; ".join(error.messages))
         else:
-            services.update_session(session=session, data=data, themes=form.cleaned_data["themes"])
-            messages.success(request, _("Kenniscafé saved."))
-        return redirect("knowledge_sessions:manage_edit", pk=pk)
+            messages.success(
+                request, notified_message(preview) if preview.lines else _("Kenniscafé saved.")
+            )
+            return redirect("knowledge_sessions:manage_edit", pk=pk)
     return render(
         request,
         "sessions/manage/form.html",
-        {"form": form, "session": session, "heading": _("Edit kenniscafé")},
+        {"form": form, "session": session, "heading": _("Edit kenniscafé"), "version": version},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -149,8 +180,14 @@ def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def manage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
-    services.cancel_session(session=session)
-    messages.success(request, _("Kenniscafé cancelled; registrants have been informed."))
+    try:
+        change_services.cancel_activity(
+            activity_id=session.pk, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except change_services.ChangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Kenniscafé cancelled; registrants have been informed."))
     return redirect("knowledge_sessions:manage_edit", pk=pk)
 
 

@@ -670,20 +670,8 @@ def publication_problems(*, tour: Tour) -> list[Fix]:
                 editor,
             )
         )
-    for stop in stops:
-        limit = stop.partner.max_group_size
-        if limit is not None and tour.capacity > limit:
-            fixes.append(
-                Fix(
-                    _(
-                        "%(name)s receives groups of at most %(max)s; the tour has %(seats)s "
-                        "seats. Lower the seats or choose another partner."
-                    )
-                    % {"name": stop.partner.name, "max": limit, "seats": tour.capacity},
-                    reverse("tours:manage_edit", kwargs={"pk": tour.pk}),
-                    stop.pk,
-                )
-            )
+    # A stop's maximum group size is shown as a problem in the editor (group_size_problems)
+    # but does not block publishing: the group may be split at that stop.
     if tour.starts_at <= timezone.now():
         fixes.append(
             Fix(
@@ -692,6 +680,23 @@ def publication_problems(*, tour: Tour) -> list[Fix]:
             )
         )
     return fixes
+
+
+def group_size_message(name: str, limit: int, seats: int) -> str:
+    return _(
+        "%(name)s receives groups of at most %(max)s; the tour has %(seats)s seats. "
+        "Lower the seats or choose another partner."
+    ) % {"name": name, "max": limit, "seats": seats}
+
+
+def group_size_problems(*, tour: Tour, stops: Sequence[Stop]) -> list[str]:
+    """Stops whose partner receives fewer people than the tour has seats (stops loaded with
+    their partner)."""
+    return [
+        group_size_message(stop.partner.name, stop.partner.max_group_size, tour.capacity)
+        for stop in stops
+        if stop.partner.max_group_size is not None and tour.capacity > stop.partner.max_group_size
+    ]
 
 
 @transaction.atomic

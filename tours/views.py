@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from activities.models import Activity
 from changes import services as change_services
+from changes.models import PendingRecheck
 from changes.views import confirmation_page, notified_message
 from core.permissions import coordinator_workspaces, is_coordinator
 from network.models import Partner
@@ -142,7 +143,15 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         .annotate(stop_count=Count("stops"))
         .order_by("-starts_at")
     )
-    return render(request, "tours/manage/list.html", {"tours": tours})
+    rechecks = (
+        PendingRecheck.objects.filter(
+            activity__workspace__in=coordinator_workspaces(user=request.user)
+        )
+        .values("activity_id")
+        .distinct()
+        .count()
+    )
+    return render(request, "tours/manage/list.html", {"tours": tours, "rechecks": rechecks})
 
 
 @_coordinator
@@ -235,7 +244,8 @@ def manage_editor(request: HttpRequest, pk: int) -> HttpResponse:
             "stops": stops,
             "scheduled": scheduled,
             "unscheduled": unscheduled,
-            "problems": _problems(tour),
+            "problems": _problems(tour) + services.group_size_problems(tour=tour, stops=stops),
+            "rechecks": change_services.pending_rechecks(activities=[tour]),
             "map": tour_map(tour, scheduled) if scheduled else None,
             "duplicate_form": forms.DuplicateForm(),
         },
