@@ -161,7 +161,7 @@ def test_reinstate_refused_after_start(published_tour):
         starts_at=dt.datetime(2020, 1, 1, 12, tzinfo=dt.UTC),
         ends_at=dt.datetime(2020, 1, 1, 15, tzinfo=dt.UTC),
     )
-    with pytest.raises(services.ChangeError, match="already started"):
+    with pytest.raises(services.ChangeError, match="al begonnen"):
         services.reinstate_activity(activity_id=published_tour.pk)
 
 
