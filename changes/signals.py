@@ -16,15 +16,18 @@ def _schedule(partner_id: int) -> None:
     connection = transaction.get_connection()
     # Replacing five visiting windows fires five signals: queue one re-check per partner.
     for entry in connection.run_on_commit:
-        if getattr(entry[1], "recheck_partner_id", None) == partner_id:
+        queued = entry[1]
+        if getattr(queued, "recheck_partner_id", None) == partner_id and not queued.done:
             return
 
     def run() -> None:
         from changes.services import recheck_tours_visiting
 
+        run.done = True
         recheck_tours_visiting(partner_id=partner_id)
 
     run.recheck_partner_id = partner_id
+    run.done = False
     transaction.on_commit(run)
 
 

@@ -29,6 +29,7 @@ def build_published_tour(*, registrants: int = 3, partners: int = 2) -> Tour:
             email=f"team{index + 1}@partner.example.org",
             latitude=52.3630 + index * 0.002,
             longitude=4.9400,
+            neighbourhoods=[tour.neighbourhood],
         )
         VisitingWindowFactory(
             partner=partner, weekday=1, opens_at=dt.time(12), closes_at=dt.time(17)
