@@ -206,3 +206,23 @@ def test_group_message_reaches_the_group_and_is_kept_in_history(
     from changes.tasks import send_group_message
 
     assert send_group_message.call(message_id=sent.pk) == "skipped"
+
+
+def test_partner_feed_shows_the_new_time_with_a_higher_sequence(
+    client, django_capture_on_commit_callbacks
+):
+    tour = build_published_tour(registrants=1)
+    stop = tour.stops.order_by("position").select_related("partner").first()
+    url = f"/feeds/partners/{stop.partner.slug}.ics"
+
+    def feed_event():
+        events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+        [event] = [e for e in events if str(e["UID"]).startswith(f"stop-{stop.pk}@")]
+        return event
+
+    before = feed_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        move_start(Tour.objects.get(pk=tour.pk), 30)
+    after = feed_event()
+    assert after.decoded("DTSTART") - before.decoded("DTSTART") == dt.timedelta(minutes=30)
+    assert after["SEQUENCE"] > before["SEQUENCE"]
