@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -87,7 +87,8 @@ def _managed(request, pk: int) -> Activity:
 
 
 class ChangeHistoryView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    # Anonymous callers get the same 404 as for an activity of another workspace.
+    permission_classes: list = []
 
     @extend_schema(responses={200: ChangeSerializer(many=True)}, summary="Change history")
     def get(self, request, pk: int):
@@ -96,7 +97,8 @@ class ChangeHistoryView(APIView):
 
 
 class CancelView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    # Anonymous callers get the same 404 as for an activity of another workspace.
+    permission_classes: list = []
 
     @extend_schema(
         request=ReasonSerializer,
@@ -122,7 +124,8 @@ class CancelView(APIView):
 
 
 class ReinstateView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    # Anonymous callers get the same 404 as for an activity of another workspace.
+    permission_classes: list = []
 
     @extend_schema(
         request=None,

@@ -206,6 +206,17 @@ def _lock(activity_id: int) -> Activity:
     return Activity.objects.select_for_update().get(pk=activity_id)
 
 
+def _concrete(activity: Activity) -> Activity:
+    """The tour or kenniscafé row itself, so its own save() and the audit log see the kind."""
+    if activity.kind == Activity.Kind.TOUR:
+        from tours.models import Tour
+
+        return Tour.objects.get(pk=activity.pk)
+    from sessions.models import KnowledgeSession
+
+    return KnowledgeSession.objects.get(pk=activity.pk)
+
+
 def _check_version(activity: Activity, version: str | None) -> None:
     if version and version != version_of(activity):
         raise EditConflict(
@@ -309,6 +320,7 @@ def cancel_activity(
             raise ChangeError(_("This activity is already cancelled."))
         was_published = activity.status == Activity.Status.PUBLISHED
         preview = preview_cancellation(activity=activity)
+        activity = _concrete(activity)
         activity.status = Activity.Status.CANCELLED
         activity.save()
         if not was_published:
@@ -348,6 +360,7 @@ def reinstate_activity(*, activity_id: int, user: User | None = None) -> Activit
         refusal = reinstatement_refusal(activity=activity)
         if refusal:
             raise ChangeError(refusal)
+        activity = _concrete(activity)
         activity.status = Activity.Status.PUBLISHED
         activity.save()
         lines = [
@@ -394,8 +407,8 @@ def delete_draft(*, activity_id: int) -> str:
         if refusal:
             raise ChangeError(refusal)
         kind = activity.kind
-        # The kind's own row goes with it (multi-table inheritance cascades).
-        activity.delete()
+        # The kind's own row, so the parent row and the stops go with it.
+        _concrete(activity).delete()
         return kind
 
 
