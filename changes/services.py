@@ -298,12 +298,27 @@ def _record(
     return change
 
 
-def preview_cancellation(*, activity: Activity) -> Preview:
-    lines = [
-        {"what": "stop_removed", "name": s.name, "old": "", "new": "", "partner": s.partner_id}
-        for s in snapshot(activity=activity).stops
+def _route_lines(activity: Activity) -> list[dict]:
+    """Every stop of the route as a line, so each partner on it hears about a cancellation
+    or a cancellation undone."""
+    return [
+        {
+            "what": "stop_added"
+            if activity.status == Activity.Status.PUBLISHED
+            else "stop_removed",
+            "name": stop.name,
+            "old": "",
+            "new": stop.arrives_at.isoformat() if stop.arrives_at else "",
+            "partner": stop.partner_id,
+        }
+        for stop in snapshot(activity=activity).stops
     ]
-    preview = _preview(activity, lines)
+
+
+def preview_cancellation(*, activity: Activity) -> Preview:
+    """Who a cancellation (or undoing it) tells: the registrants and the partners on the
+    route."""
+    preview = _preview(activity, _route_lines(activity))
     preview.lines = []
     return preview
 
@@ -325,14 +340,10 @@ def cancel_activity(
         activity.save()
         if not was_published:
             return None
-        partners = [
-            {"what": "stop_removed", "name": s.name, "old": "", "new": "", "partner": s.partner_id}
-            for s in snapshot(activity=activity).stops
-        ]
         return _record(
             activity,
             ActivityChange.Kind.CANCELLED,
-            partners,
+            _route_lines(activity),
             preview,
             user=user,
             reason=reason.strip(),
@@ -363,18 +374,10 @@ def reinstate_activity(*, activity_id: int, user: User | None = None) -> Activit
         activity = _concrete(activity)
         activity.status = Activity.Status.PUBLISHED
         activity.save()
-        lines = [
-            {
-                "what": "stop_added",
-                "name": s.name,
-                "old": "",
-                "new": s.arrives_at.isoformat() if s.arrives_at else "",
-                "partner": s.partner_id,
-            }
-            for s in snapshot(activity=activity).stops
-        ]
-        preview = _preview(activity, lines)
-        return _record(activity, ActivityChange.Kind.REINSTATED, lines, preview, user=user)
+        lines = _route_lines(activity)
+        return _record(
+            activity, ActivityChange.Kind.REINSTATED, lines, _preview(activity, lines), user=user
+        )
 
 
 def history(*, activity: Activity) -> list[ActivityChange]:
