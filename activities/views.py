@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from activities import services
 from activities.filters import ActivityFilter
-from activities.forms import ManualRegistrationForm, MessageForm, RegistrationForm
+from activities.forms import ManualRegistrationForm, RegistrationForm
 from activities.models import Activity, Registration
 from activities.ratelimit import over_limit
 from core.permissions import coordinator_workspaces
@@ -312,19 +312,6 @@ def no_shows(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def message(request: HttpRequest, pk: int) -> HttpResponse:
+    """Messages moved to the page with recipient groups, preview, test mail and history."""
     activity = _managed_activity(request, pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        count = services.message_registrants(
-            activity_id=activity.pk,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-        )
-        messages.success(request, _("Message sent to %(count)d people.") % {"count": count})
-        return redirect("activities:attendees", pk=pk)
-    return render(
-        request,
-        "activities/manage/message.html",
-        {"activity": activity, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    return redirect("changes:message", pk=activity.pk)
