@@ -353,4 +353,30 @@ def test_notice_fan_out_query_count_does_not_grow(
 
 
 # Measured once; they must not depend on the number of registrants, partners or stops.
-QUERIES = {"preview": 37, "fan_out": 10}
+QUERIES = {"preview": 37, "fan_out": 10, "history": 6, "rechecks": 4}
+
+
+@pytest.mark.parametrize("rows", [1, 5])
+def test_history_and_rechecks_query_count_does_not_grow(client, django_assert_num_queries, rows):
+    tour = build_published_tour(registrants=1, partners=1)
+    user = login(client, tour)
+    partner = tour.stops.get().partner
+    for n in range(rows):
+        ActivityChange.objects.create(
+            activity=tour,
+            kind="changed",
+            sequence=n,
+            created_by=user,
+            lines=[{"what": "start", "name": "", "old": "", "new": ""}],
+        )
+        SentMessage.objects.create(
+            activity=tour, group="confirmed", subject=f"S{n}", body="B", recipients=1
+        )
+        other = TourFactory(workspace=tour.workspace) if n else tour
+        PendingRecheck.objects.create(activity=other, partner=partner, problem="Dicht.")
+    for name, url in (
+        ("history", reverse("changes:history", args=[tour.pk])),
+        ("rechecks", reverse("changes:rechecks")),
+    ):
+        with django_assert_num_queries(QUERIES[name]):
+            assert client.get(url).status_code == 200
