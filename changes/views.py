@@ -33,7 +33,12 @@ def _managed(request: HttpRequest, pk: int) -> Activity:
 
 
 def confirmation_page(
-    request: HttpRequest, *, activity: Activity, preview: services.Preview, back_url: str
+    request: HttpRequest,
+    *,
+    activity: Activity,
+    preview: services.Preview,
+    back_url: str,
+    dates: int = 1,
 ) -> HttpResponse:
     """ "3 registrants and 2 partners will be notified: …" with the coordinator's own input
     carried along, so confirming posts exactly what they entered, once more, with confirm."""
@@ -52,6 +57,7 @@ def confirmation_page(
             "carried": carried,
             "action": request.get_full_path(),
             "back_url": back_url,
+            "dates": dates,
         },
     )
 

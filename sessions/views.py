@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -117,41 +118,49 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         session = KnowledgeSession.objects.get(pk=pk)
         data = form.session_data()
-        if form.cleaned_data.get("scope") == "future":
-            updated = services.update_series_from(
-                session=session, data=data, themes=form.cleaned_data["themes"]
-            )
-            messages.success(request, _("%(count)d dates updated.") % {"count": len(updated)})
-            return redirect("knowledge_sessions:manage_edit", pk=pk)
         themes = form.cleaned_data["themes"]
+        if form.cleaned_data.get("scope") == "future":
+            targets = services.series_changes(session=session, data=data)
+        else:
+            targets = [(pk, data)]
         try:
-            preview = change_services.change_activity(
-                activity_id=pk,
-                apply=lambda: services.update_session(
-                    session=KnowledgeSession.objects.get(pk=pk),
-                    data=data,
-                    themes=themes,
-                    notify=False,
-                ),
-                user=request.user,
-                confirmed=request.POST.get("confirm") == "1",
-                version=request.POST.get("version") or None,
-            )
+            # Each date is its own promise with its own notices; all dates or none.
+            with transaction.atomic():
+                previews = [
+                    change_services.change_activity(
+                        activity_id=target,
+                        apply=lambda target=target, changes=changes: services.update_session(
+                            session=KnowledgeSession.objects.get(pk=target),
+                            data=changes,
+                            themes=themes,
+                            notify=False,
+                        ),
+                        user=request.user,
+                        confirmed=request.POST.get("confirm") == "1",
+                        version=(request.POST.get("version") or None) if target == pk else None,
+                    )
+                    for target, changes in targets
+                ]
         except change_services.ConfirmationNeeded as need:
             return confirmation_page(
                 request,
                 activity=session,
                 preview=need.preview,
                 back_url=reverse("knowledge_sessions:manage_edit", kwargs={"pk": pk}),
+                dates=len(targets),
             )
         except change_services.ChangeError as error:
             form.add_error(None, error.message)
         except ValidationError as error:
             form.add_error(None, "; ".join(error.messages))
         else:
-            messages.success(
-                request, notified_message(preview) if preview.lines else _("Kenniscafé saved.")
-            )
+            told = [preview for preview in previews if preview.lines]
+            if len(targets) > 1:
+                messages.success(request, _("%(count)d dates updated.") % {"count": len(targets)})
+            elif told:
+                messages.success(request, notified_message(told[0]))
+            else:
+                messages.success(request, _("Kenniscafé saved."))
             return redirect("knowledge_sessions:manage_edit", pk=pk)
     return render(
         request,

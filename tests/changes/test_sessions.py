@@ -58,3 +58,45 @@ def test_moving_a_published_session_asks_then_mails_the_diff_once(
     assert mail["Subject"] == "Gewijzigd: Kenniscafé Mantelzorg"
     assert "Start: 15:00 → 16:00" in text_of(mail)
     assert ActivityChange.objects.get().activity_id == session.pk
+
+
+def test_series_change_asks_once_and_tells_each_dates_registrants(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    from activities.models import Activity
+    from sessions import services as session_services
+    from tests.sessions.test_services import session_data
+
+    user = CoordinatorFactory()
+    workspace = user.memberships.get().workspace
+    client.force_login(user)
+    first = timezone.localtime(timezone.now() + dt.timedelta(days=14)).replace(
+        hour=15, minute=0, second=0, microsecond=0
+    )
+    series = session_services.create_series(
+        workspace=workspace, data=session_data(first), frequency="weekly", count=2
+    )
+    one, two = series.sessions.order_by("starts_at")
+    Activity.objects.filter(pk__in=[one.pk, two.pk]).update(status=Activity.Status.PUBLISHED)
+    RegistrationFactory(activity=one, email="een@example.org")
+    RegistrationFactory(activity=two, email="twee@example.org")
+    later = first + dt.timedelta(hours=1)
+    data = form_data(
+        workspace,
+        title="Kenniscafé Eenzaamheid",
+        venue_name="Bibliotheek Oost",
+        venue_address="Linnaeusstraat 44, Amsterdam",
+        starts_at=later.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(later + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        scope="future",
+    )
+    url = reverse("knowledge_sessions:manage_edit", args=[one.pk])
+
+    asked = client.post(url, data)
+    assert "Deze wijziging geldt voor 2 data van de reeks" in asked.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "confirm": "1"})
+    mails = {m["To"]: text_of(m) for m in smtp_server.messages}
+    assert sorted(mails) == ["een@example.org", "twee@example.org"]
+    assert all("Start: 15:00 → 16:00" in body for body in mails.values())
+    assert ActivityChange.objects.count() == 2
