@@ -175,6 +175,18 @@ class TourSerializer(serializers.ModelSerializer):
                     "message": services.problem_message(problem),
                 }
                 for problem in tour.route_problems
+            ]
+            + [
+                {
+                    "stop": stop.pk,
+                    "kind": "group_size",
+                    "message": services.group_size_message(
+                        stop.partner.name, stop.partner.max_group_size, tour.capacity
+                    ),
+                }
+                for stop in tour.stops.all()
+                if stop.partner.max_group_size is not None
+                and tour.capacity > stop.partner.max_group_size
             ],
             many=True,
         ).data

@@ -380,3 +380,12 @@ def test_history_and_rechecks_query_count_does_not_grow(client, django_assert_nu
     ):
         with django_assert_num_queries(QUERIES[name]):
             assert client.get(url).status_code == 200
+
+
+def test_api_lists_group_size_above_a_stops_maximum_as_a_problem(client):
+    tour = build_published_tour(registrants=0, partners=1)
+    stop = tour.stops.get()
+    stop.partner.max_group_size = 8
+    stop.partner.save()
+    problems = client.get(f"/api/tours/{tour.pk}/").json()["problems"]
+    assert [(p["stop"], p["kind"]) for p in problems] == [(stop.pk, "group_size")]
