@@ -308,10 +308,3 @@ def no_shows(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)d marked as no-show.") % {"count": count})
     return redirect("activities:attendees", pk=pk)
-
-
-@login_required
-def message(request: HttpRequest, pk: int) -> HttpResponse:
-    """Messages moved to the page with recipient groups, preview, test mail and history."""
-    activity = _managed_activity(request, pk)
-    return redirect("changes:message", pk=activity.pk)
