@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.db.models import Count, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -28,8 +29,10 @@ from changes.services import (
     partner_addresses,
     partner_line_text,
 )
-from feeds.publishing import activity_mail_event, calendar_file
+from feeds.publishing import activity_mail_event, calendar_file, stop_event
+from feeds.selectors import SEATED
 from network.models import Partner
+from tours.models import Stop
 
 
 def _subject(change: ActivityChange) -> str:
@@ -102,6 +105,28 @@ def registrant_messages(change: ActivityChange) -> list[EmailMultiAlternatives]:
     return messages
 
 
+def _stop_files(change: ActivityChange, partner_ids: list[int], language: str) -> dict[int, bytes]:
+    """Per partner, their own stop as the partner feed shows it (same UID and SEQUENCE), as a
+    calendar file that updates or removes it in their calendar; all stops in one query."""
+    stops = (
+        Stop.objects.filter(tour_id=change.activity_id, partner_id__in=partner_ids)
+        .filter(arrives_at__isnull=False, departs_at__isnull=False)
+        .select_related("tour", "tour__coordinator", "partner")
+        .defer("tour__route_geometry", "tour__route_problems")
+        .annotate(
+            group_size=Count(
+                "tour__registrations", filter=Q(tour__registrations__status__in=SEATED)
+            )
+        )
+    )
+    method = "CANCEL" if change.kind == ActivityChange.Kind.CANCELLED else "REQUEST"
+    files = {}
+    for stop in stops:
+        event = stop_event(stop, themes=[], language=language)
+        files[stop.partner_id] = calendar_file(event=event, language=language, method=method)
+    return files
+
+
 def partner_messages(change: ActivityChange) -> list[EmailMultiAlternatives]:
     activity = change.activity
     partner_ids = partners_in(change.lines)
@@ -110,6 +135,7 @@ def partner_messages(change: ActivityChange) -> list[EmailMultiAlternatives]:
     messages = []
     # Partners have no language of their own: the site's (Dutch first).
     with translation.override(settings.LANGUAGE_CODE):
+        files = _stop_files(change, partner_ids, settings.LANGUAGE_CODE)
         for line in change.lines:
             to = addresses.get(line.get("partner"), [])
             if not to:
@@ -123,7 +149,10 @@ def partner_messages(change: ActivityChange) -> list[EmailMultiAlternatives]:
                 "activity_url": settings.SITE_URL + activity.get_absolute_url(),
             }
             text = render_to_string("changes/email/partner.txt", context)
-            messages.append(_message(_subject(change), text, to))
+            message = _message(_subject(change), text, to)
+            if line["partner"] in files:
+                message.attach("stop.ics", files[line["partner"]], "text/calendar")
+            messages.append(message)
     return messages
 
 

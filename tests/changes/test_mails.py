@@ -226,3 +226,21 @@ def test_partner_feed_shows_the_new_time_with_a_higher_sequence(
     after = feed_event()
     assert after.decoded("DTSTART") - before.decoded("DTSTART") == dt.timedelta(minutes=30)
     assert after["SEQUENCE"] > before["SEQUENCE"]
+
+
+def test_partner_mail_carries_its_stop_as_in_the_partner_feed(
+    client, smtp_server, django_capture_on_commit_callbacks
+):
+    tour = build_published_tour(registrants=1, partners=1)
+    stop = tour.stops.select_related("partner").get()
+    feed = Calendar.from_ical(client.get(f"/feeds/partners/{stop.partner.slug}.ics").content)
+    [before] = feed.walk("VEVENT")
+    with django_capture_on_commit_callbacks(execute=True):
+        move_start(Tour.objects.get(pk=tour.pk), 30)
+    partner = by_recipient(smtp_server)["team1@partner.example.org, host1@partner.example.org"]
+    calendar = Calendar.from_ical(calendar_part(partner))
+    [event] = calendar.walk("VEVENT")
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["UID"]) == str(before["UID"])
+    assert event["SEQUENCE"] > before["SEQUENCE"]
+    assert event.decoded("DTSTART") - before.decoded("DTSTART") == dt.timedelta(minutes=30)
