@@ -362,9 +362,11 @@ def promote_waitlist(*, activity_id: int) -> list[int]:
     return _with_lock_retry(operation)
 
 
-def cancel_registration(*, registration_id: int, by_coordinator: bool = False) -> Registration:
+def cancel_registration(
+    *, registration_id: int, by_coordinator: bool = False, reason: str = ""
+) -> Registration:
     """Cancel a registration; its seat goes to the next eligible waitlisted person in the
-    same transaction."""
+    same transaction. Cancelled by the coordinator, the mail says so (with the reason)."""
 
     def operation() -> Registration:
         with transaction.atomic():
@@ -382,16 +384,20 @@ def cancel_registration(*, registration_id: int, by_coordinator: bool = False) -
                 raise RegistrationClosed(_("This activity has already started."), code="past")
             registration.status = Registration.Status.CANCELLED
             registration.save(update_fields=["status", "updated_at"])
-            _mail_on_commit(registration.pk, "cancelled")
+            if by_coordinator:
+                _mail_on_commit(registration.pk, "removed", reason=reason.strip())
+            else:
+                _mail_on_commit(registration.pk, "cancelled")
             _promote_locked(activity)
             return registration
 
     return _with_lock_retry(operation)
 
 
-def remove_registration(*, registration_id: int) -> Registration:
-    """A coordinator takes someone off the list (same effect as their own cancellation)."""
-    return cancel_registration(registration_id=registration_id, by_coordinator=True)
+def remove_registration(*, registration_id: int, reason: str = "") -> Registration:
+    """A coordinator takes someone off the list (same effect as their own cancellation; the
+    mail says the organiser did it, with the reason if given)."""
+    return cancel_registration(registration_id=registration_id, by_coordinator=True, reason=reason)
 
 
 def move_from_waitlist(*, registration_id: int) -> Registration:
@@ -552,13 +558,17 @@ def send_due_reminders(*, now=None) -> int:
     return count
 
 
-def _mail_on_commit(registration_id: int, kind: str) -> None:
+def _mail_on_commit(registration_id: int, kind: str, **extra) -> None:
     from activities import tasks
 
     # The idempotency key is chosen now, once: a task that runs twice sends one mail.
     key = f"registration:{registration_id}:{kind}:{uuid.uuid4().hex}"
     enqueue_with_transaction(
-        tasks.send_registration_mail, registration_id=registration_id, kind=kind, key=key
+        tasks.send_registration_mail,
+        registration_id=registration_id,
+        kind=kind,
+        key=key,
+        **extra,
     )
 
 

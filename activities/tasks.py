@@ -17,7 +17,6 @@ from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 
-from activities import ics
 from activities.models import Activity, Registration
 
 KINDS = {
@@ -26,29 +25,12 @@ KINDS = {
     "promoted",
     "existing",
     "cancelled",
+    "removed",
     "reminder",
     "changed",
     "message",
 }
 CALENDAR_KINDS = {"confirmation", "promoted", "existing", "reminder", "changed"}
-
-
-def calendar_entry(*, activity: Activity) -> ics.CalendarEntry:
-    location = ", ".join(part for part in (activity.venue_name, activity.venue_address) if part)
-    return ics.CalendarEntry(
-        activity_id=activity.pk,
-        sequence=activity.sequence,
-        title=activity.title,
-        starts_at=activity.starts_at,
-        ends_at=activity.ends_at,
-        description=activity.description,
-        location=location,
-        url=settings.SITE_URL + activity.get_absolute_url(),
-        latitude=activity.latitude,
-        longitude=activity.longitude,
-        cancelled=activity.status == Activity.Status.CANCELLED,
-        updated_at=activity.updated_at,
-    )
 
 
 def _subject(kind: str, activity: Activity, extra: str = "") -> str:
@@ -60,6 +42,7 @@ def _subject(kind: str, activity: Activity, extra: str = "") -> str:
         "promoted": _("A seat has come free for you: %(title)s"),
         "existing": _("Your registration: %(title)s"),
         "cancelled": _("Registration cancelled: %(title)s"),
+        "removed": _("Registration cancelled by the organiser: %(title)s"),
         "reminder": _("Reminder: %(title)s on %(date)s"),
         "changed": (
             _("Cancelled: %(title)s")
@@ -71,7 +54,9 @@ def _subject(kind: str, activity: Activity, extra: str = "") -> str:
     return subjects[kind] % {"title": title, "date": when}
 
 
-def compose(*, registration: Registration, kind: str, subject: str = "", body: str = ""):
+def compose(
+    *, registration: Registration, kind: str, subject: str = "", body: str = "", reason: str = ""
+):
     """The mail for one registration (not sent). Mints the links it carries."""
     from activities.services import issue_mail_tokens
 
@@ -98,6 +83,7 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
         "ends_at": timezone.localtime(activity.ends_at),
         "links": links,
         "message_body": body,
+        "reason": reason,
         "site_url": settings.SITE_URL,
     }
     text = render_to_string("activities/email/registration.txt", context)
@@ -110,11 +96,15 @@ def compose(*, registration: Registration, kind: str, subject: str = "", body: s
     # Only someone with a seat has the activity in their calendar (a cancelled activity's
     # entry goes out as METHOD:CANCEL so clients remove it).
     if registration.status == Registration.Status.CONFIRMED and kind in CALENDAR_KINDS:
+        # The one .ics builder (feeds.publishing), shared with the feeds and the download.
+        from feeds.publishing import activity_calendar_file
+
         cancelled = activity.status == Activity.Status.CANCELLED
-        data = ics.build_calendar(
-            entries=[calendar_entry(activity=activity)],
-            site_url=settings.SITE_URL,
+        data = activity_calendar_file(
+            activity_id=activity.pk,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
             method="CANCEL" if cancelled else "PUBLISH",
+            attendees=(registration.email,),
         )
         message.attach("activity.ics", data, "text/calendar")
     return message
@@ -144,7 +134,9 @@ def _deliver(task, registration: Registration, *, key: str, build, **task_kwargs
 
 
 @task
-def send_registration_mail(*, registration_id: int, kind: str, key: str = "") -> str:
+def send_registration_mail(
+    *, registration_id: int, kind: str, key: str = "", reason: str = ""
+) -> str:
     registration = Registration.objects.select_related("activity").filter(pk=registration_id)
     registration = registration.first()
     if registration is None or kind not in KINDS:
@@ -153,9 +145,10 @@ def send_registration_mail(*, registration_id: int, kind: str, key: str = "") ->
         send_registration_mail,
         registration,
         key=key,
-        build=lambda: compose(registration=registration, kind=kind),
+        build=lambda: compose(registration=registration, kind=kind, reason=reason),
         registration_id=registration_id,
         kind=kind,
+        reason=reason,
     )
 
 

@@ -24,5 +24,4 @@ urlpatterns = [
     ),
     path("manage/activities/<int:pk>/check-in/", views.check_in_page, name="check_in"),
     path("manage/activities/<int:pk>/no-shows/", views.no_shows, name="no_shows"),
-    path("manage/activities/<int:pk>/message/", views.message, name="message"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from activities import services
 from activities.filters import ActivityFilter
-from activities.forms import ManualRegistrationForm, MessageForm, RegistrationForm
+from activities.forms import ManualRegistrationForm, RegistrationForm
 from activities.models import Activity, Registration
 from activities.ratelimit import over_limit, over_registration_limits
 from core.permissions import coordinator_workspaces
@@ -225,10 +225,18 @@ def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def remove_attendee(request: HttpRequest, pk: int, registration_pk: int) -> HttpResponse:
+    """GET asks (who is mailed, an optional reason); POST removes."""
     registration = _managed_registration(request, pk, registration_pk)
-    services.remove_registration(registration_id=registration.pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "activities/manage/remove_confirm.html",
+            {"activity": registration.activity, "registration": registration},
+        )
+    services.remove_registration(
+        registration_id=registration.pk, reason=request.POST.get("reason", "")[:1000]
+    )
     messages.success(request, _("%(name)s removed.") % {"name": registration.name})
     return redirect("activities:attendees", pk=pk)
 
@@ -286,9 +294,20 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def no_shows(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET lists who would become a no-show; POST marks them."""
     activity = _managed_activity(request, pk)
+    if request.method != "POST":
+        return render(
+            request,
+            "activities/manage/no_shows_confirm.html",
+            {
+                "activity": activity,
+                "registrations": activity.registrations.filter(
+                    status=Registration.Status.CONFIRMED
+                ).order_by("name"),
+            },
+        )
     try:
         count = services.mark_no_shows(activity_id=activity.pk)
     except services.RegistrationError as error:
@@ -296,23 +315,3 @@ def no_shows(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("%(count)d marked as no-show.") % {"count": count})
     return redirect("activities:attendees", pk=pk)
-
-
-@login_required
-def message(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _managed_activity(request, pk)
-    form = MessageForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        count = services.message_registrants(
-            activity_id=activity.pk,
-            subject=form.cleaned_data["subject"],
-            body=form.cleaned_data["body"],
-        )
-        messages.success(request, _("Message sent to %(count)d people.") % {"count": count})
-        return redirect("activities:attendees", pk=pk)
-    return render(
-        request,
-        "activities/manage/message.html",
-        {"activity": activity, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )

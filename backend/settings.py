@@ -444,3 +444,5 @@ MAIL_RETRY_GRACE_SECONDS = int(env("MAIL_RETRY_GRACE_SECONDS", "600"))
 OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))
 # A task RUNNING this long belonged to a worker that died; the periodic job queues it again.
 TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
+# --- changes: notices for published activities (docs/changes.md) ---
+INSTALLED_APPS += ["changes"]

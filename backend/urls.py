@@ -17,6 +17,7 @@ API_MODULES = [
     "ratings.api",
     "impact.api",
     "feeds.api",
+    "changes.api",
 ]
 PAGE_MODULES = [
     "core.urls",
@@ -29,6 +30,7 @@ PAGE_MODULES = [
     "privacy.urls",
     "accounts.pages",
     "impact.urls",
+    "changes.urls",
 ]
 
 router = DefaultRouter()

@@ -45,6 +45,9 @@ class FeedEvent:
     url: str = ""
     description: str = ""
     categories: Sequence[str] = field(default_factory=tuple)
+    # Only in a mailed invitation (METHOD:REQUEST/CANCEL), never in a public feed.
+    organizer: str = ""
+    attendees: Sequence[str] = field(default_factory=tuple)
 
 
 def activity_uid(*, activity_id: int, host: str) -> str:
@@ -121,17 +124,29 @@ def build_event(event: FeedEvent, *, language: str) -> Event:
         vevent.add("description", event.description)
     if event.categories:
         vevent.add("categories", list(event.categories))
+    if event.organizer:
+        vevent.add("organizer", f"mailto:{event.organizer}")
+    for attendee in event.attendees:
+        vevent.add("attendee", f"mailto:{attendee}", parameters={"ROLE": "REQ-PARTICIPANT"})
     return vevent
 
 
 def build_calendar(
-    *, name: str, events: Iterable[FeedEvent], language: str, description: str = ""
+    *,
+    name: str,
+    events: Iterable[FeedEvent],
+    language: str,
+    description: str = "",
+    method: str = "",
 ) -> Calendar:
-    """A VCALENDAR with the Amsterdam VTIMEZONE, refresh hints and one VEVENT per event."""
+    """A VCALENDAR with the Amsterdam VTIMEZONE, refresh hints and one VEVENT per event.
+    `method` (PUBLISH, REQUEST, CANCEL) is for files sent by mail; feeds carry none."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     if description:
         calendar.add("x-wr-caldesc", description)
@@ -145,8 +160,13 @@ def build_calendar(
 
 
 def serialise_calendar(
-    *, name: str, events: Iterable[FeedEvent], language: str, description: str = ""
+    *,
+    name: str,
+    events: Iterable[FeedEvent],
+    language: str,
+    description: str = "",
+    method: str = "",
 ) -> bytes:
     return build_calendar(
-        name=name, events=events, language=language, description=description
+        name=name, events=events, language=language, description=description, method=method
     ).to_ical()

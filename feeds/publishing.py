@@ -5,7 +5,9 @@ never carry contacts, registrants or cancel links; a personal feed adds only wha
 registrant is entitled to (the online link of a kenniscafé they hold a seat for).
 """
 
+import dataclasses
 import datetime as dt
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from activities.models import Activity
-from feeds.ical import AMSTERDAM, FeedEvent, activity_uid, stop_uid
-from feeds.selectors import FeedRow, ProgrammeStop, ThemeName, address_line
+from feeds.ical import AMSTERDAM, FeedEvent, activity_uid, serialise_calendar, stop_uid
+from feeds.selectors import FeedRow, ProgrammeStop, ThemeName, address_line, feed_rows
 from network.models import Partner
 from tours.models import Stop, Tour
 
@@ -196,3 +198,30 @@ def stop_event(stop: Stop, *, themes: list[ThemeName], language: str) -> FeedEve
         description="\n".join(lines),
         categories=theme_names(themes, language=language),
     )
+
+
+def activity_mail_event(*, activity_id: int, language: str) -> FeedEvent:
+    """One activity's VEVENT for mail, as the feeds and the download write it (call inside
+    `translation.override(language)`); build it once per language when mailing many."""
+    [row] = feed_rows(Activity.objects.filter(pk=activity_id))
+    return activity_event(row, language=language)
+
+
+def calendar_file(
+    *, event: FeedEvent, language: str, method: str = "PUBLISH", attendees: tuple[str, ...] = ()
+) -> bytes:
+    """The .ics every mail attaches: same UID and SEQUENCE as the feeds, so calendar apps
+    replace the entry in place. REQUEST and CANCEL name the organiser and the attendee, as
+    RFC 5546 asks."""
+    if method in ("REQUEST", "CANCEL"):
+        event = dataclasses.replace(
+            event, organizer=parseaddr(settings.DEFAULT_FROM_EMAIL)[1], attendees=attendees
+        )
+    return serialise_calendar(name=event.summary, events=[event], language=language, method=method)
+
+
+def activity_calendar_file(
+    *, activity_id: int, language: str, method: str = "PUBLISH", attendees: tuple[str, ...] = ()
+) -> bytes:
+    event = activity_mail_event(activity_id=activity_id, language=language)
+    return calendar_file(event=event, language=language, method=method, attendees=attendees)

@@ -121,7 +121,7 @@ def windows_from_formset(formset) -> list[Window]:
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "role", "phone", "email"]
+        fields = ["name", "role", "phone", "email", "receives_tour_notices"]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
 
 

@@ -181,6 +181,8 @@ class Contact(models.Model):
         _("direct phone"), max_length=32, blank=True, validators=[validate_phone]
     )
     email = models.EmailField(_("e-mail"), blank=True)
+    # Mail about tours visiting this partner (a stop moves, a tour is cancelled) also goes here.
+    receives_tour_notices = models.BooleanField(_("receives tour change notices"), default=False)
 
     class Meta:
         ordering = ["name"]

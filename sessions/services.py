@@ -7,6 +7,7 @@ registrants an updated calendar entry; a larger capacity promotes from the waiti
 from __future__ import annotations
 
 import calendar
+import copy
 import datetime as dt
 from typing import Any
 
@@ -66,62 +67,86 @@ def create_session(
         return _save(session, themes=themes)
 
 
-def _after_change(session: KnowledgeSession, old_sequence: int, old_capacity: int) -> None:
-    if session.status == Activity.Status.PUBLISHED and session.sequence != old_sequence:
+def _after_change(
+    session: KnowledgeSession, old_sequence: int, old_capacity: int, *, notify: bool = True
+) -> None:
+    if notify and session.status == Activity.Status.PUBLISHED and session.sequence != old_sequence:
         registration_services.notify_activity_changed(activity_id=session.pk)
     if session.capacity > old_capacity:
         registration_services.promote_waitlist(activity_id=session.pk)
 
 
 def update_session(
-    *, session: KnowledgeSession, data: dict[str, Any], themes=None
+    *, session: KnowledgeSession, data: dict[str, Any], themes=None, notify: bool = True
 ) -> KnowledgeSession:
-    """Change one kenniscafé; registrants hear about changes that matter to them."""
+    """Change one kenniscafé; registrants hear about changes that matter to them (unless
+    `notify` is off because the change workflow of the changes app tells them, with a diff)."""
     with transaction.atomic():
         old_sequence, old_capacity = session.sequence, session.capacity
         for name, value in data.items():
             setattr(session, name, value)
         _save(session, themes=themes)
-        _after_change(session, old_sequence, old_capacity)
+        _after_change(session, old_sequence, old_capacity, notify=notify)
         return session
 
 
+def series_changes(
+    *, session: KnowledgeSession, data: dict[str, Any]
+) -> list[tuple[int, dict[str, Any]]]:
+    """What "this and later dates" means, date by date: (session id, its own changes), the
+    same fields and the new start time and duration on each date's own day."""
+    changes: list[tuple[int, dict[str, Any]]] = [(session.pk, dict(data))]
+    if session.series_id is None:
+        return changes
+    # The date being edited as it will be (a copy: nothing is saved here); setattr so that a
+    # changed relation (`neighbourhood`) shows in its `_id` field too.
+    edited = copy.copy(session)
+    for name, value in data.items():
+        setattr(edited, name, value)
+    merged = {
+        name: getattr(edited, name)
+        for name in (*COPIED_FIELDS, "starts_at", "ends_at", "registration_deadline")
+    }
+    local_start = timezone.localtime(merged["starts_at"])
+    duration = merged["ends_at"] - merged["starts_at"]
+    deadline = merged["registration_deadline"]
+    deadline_offset = merged["starts_at"] - deadline if deadline else None
+    later = (
+        KnowledgeSession.objects.filter(
+            series_id=session.series_id, starts_at__gt=session.starts_at
+        )
+        .exclude(pk=session.pk)
+        .exclude(status=Activity.Status.CANCELLED)
+        .order_by("starts_at")
+    )
+    for other in later:
+        other_day = timezone.localtime(other.starts_at).date()
+        starts_at = timezone.make_aware(dt.datetime.combine(other_day, local_start.time()))
+        other_changes = {name: merged[name] for name in COPIED_FIELDS}
+        other_changes["starts_at"] = starts_at
+        other_changes["ends_at"] = starts_at + duration
+        other_changes["registration_deadline"] = (
+            starts_at - deadline_offset if deadline_offset is not None else None
+        )
+        changes.append((other.pk, other_changes))
+    return changes
+
+
 def update_series_from(
-    *, session: KnowledgeSession, data: dict[str, Any], themes=None
+    *, session: KnowledgeSession, data: dict[str, Any], themes=None, notify: bool = True
 ) -> list[KnowledgeSession]:
     """Apply a change to this date and all later dates of its series: the same fields, and
     the new start time and duration on each date's own day."""
-    if session.series_id is None:
-        return [update_session(session=session, data=data, themes=themes)]
     with transaction.atomic():
-        original_start = session.starts_at
-        updated = [update_session(session=session, data=data, themes=themes)]
-        local_start = timezone.localtime(session.starts_at)
-        duration = session.ends_at - session.starts_at
-        deadline_offset = (
-            session.starts_at - session.registration_deadline
-            if session.registration_deadline
-            else None
-        )
-        later = (
-            KnowledgeSession.objects.filter(
-                series_id=session.series_id, starts_at__gt=original_start
+        return [
+            update_session(
+                session=session if pk == session.pk else KnowledgeSession.objects.get(pk=pk),
+                data=changes,
+                themes=themes,
+                notify=notify,
             )
-            .exclude(pk=session.pk)
-            .exclude(status=Activity.Status.CANCELLED)
-            .order_by("starts_at")
-        )
-        for other in later:
-            other_day = timezone.localtime(other.starts_at).date()
-            starts_at = timezone.make_aware(dt.datetime.combine(other_day, local_start.time()))
-            changes = {name: getattr(session, name) for name in COPIED_FIELDS}
-            changes["starts_at"] = starts_at
-            changes["ends_at"] = starts_at + duration
-            changes["registration_deadline"] = (
-                starts_at - deadline_offset if deadline_offset is not None else None
-            )
-            updated.append(update_session(session=other, data=changes, themes=themes))
-        return updated
+            for pk, changes in series_changes(session=session, data=data)
+        ]
 
 
 def publish_session(*, session: KnowledgeSession) -> KnowledgeSession:

@@ -3,13 +3,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
 from activities.services import with_seats
+from changes import services as change_services
+from changes.views import confirmation_page, notified_message
 from core.permissions import coordinator_workspaces
 from sessions import services
 from sessions.forms import KnowledgeSessionForm, SeriesForm, SessionEditForm
@@ -110,22 +114,58 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionEditForm(request.POST or None, instance=session, workspace=session.workspace)
     if session.series_id is None:
         del form.fields["scope"]
+    version = request.POST.get("version") or change_services.version_of(session)
     if request.method == "POST" and form.is_valid():
         session = KnowledgeSession.objects.get(pk=pk)
         data = form.session_data()
+        themes = form.cleaned_data["themes"]
         if form.cleaned_data.get("scope") == "future":
-            updated = services.update_series_from(
-                session=session, data=data, themes=form.cleaned_data["themes"]
-            )
-            messages.success(request, _("%(count)d dates updated.") % {"count": len(updated)})
+            targets = services.series_changes(session=session, data=data)
         else:
-            services.update_session(session=session, data=data, themes=form.cleaned_data["themes"])
-            messages.success(request, _("Kenniscafé saved."))
-        return redirect("knowledge_sessions:manage_edit", pk=pk)
+            targets = [(pk, data)]
+        try:
+            # Each date is its own promise with its own notices; all dates or none.
+            with transaction.atomic():
+                previews = [
+                    change_services.change_activity(
+                        activity_id=target,
+                        apply=lambda target=target, changes=changes: services.update_session(
+                            session=KnowledgeSession.objects.get(pk=target),
+                            data=changes,
+                            themes=themes,
+                            notify=False,
+                        ),
+                        user=request.user,
+                        confirmed=request.POST.get("confirm") == "1",
+                        version=(request.POST.get("version") or None) if target == pk else None,
+                    )
+                    for target, changes in targets
+                ]
+        except change_services.ConfirmationNeeded as need:
+            return confirmation_page(
+                request,
+                activity=session,
+                preview=need.preview,
+                back_url=reverse("knowledge_sessions:manage_edit", kwargs={"pk": pk}),
+                dates=len(targets),
+            )
+        except change_services.ChangeError as error:
+            form.add_error(None, error.message)
+        except ValidationError as error:
+            form.add_error(None, "; ".join(error.messages))
+        else:
+            told = [preview for preview in previews if preview.lines]
+            if len(targets) > 1:
+                messages.success(request, _("%(count)d dates updated.") % {"count": len(targets)})
+            elif told:
+                messages.success(request, notified_message(told[0]))
+            else:
+                messages.success(request, _("Kenniscafé saved."))
+            return redirect("knowledge_sessions:manage_edit", pk=pk)
     return render(
         request,
         "sessions/manage/form.html",
-        {"form": form, "session": session, "heading": _("Edit kenniscafé")},
+        {"form": form, "session": session, "heading": _("Edit kenniscafé"), "version": version},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -149,8 +189,14 @@ def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def manage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _managed(request, pk)
-    services.cancel_session(session=session)
-    messages.success(request, _("Kenniscafé cancelled; registrants have been informed."))
+    try:
+        change_services.cancel_activity(
+            activity_id=session.pk, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except change_services.ChangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Kenniscafé cancelled; registrants have been informed."))
     return redirect("knowledge_sessions:manage_edit", pk=pk)
 
 

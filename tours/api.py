@@ -20,6 +20,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activities.models import Activity
+from changes import services as change_services
+from changes.api import (
+    ChangeSerializer,
+    ConfirmationRequired,
+    EditConflictError,
+    PreviewSerializer,
+    ReasonSerializer,
+)
 from core.permissions import can_coordinate, coordinator_workspaces
 from core.validators import validate_latitude, validate_longitude
 from network.models import Neighbourhood, Partner, Theme
@@ -131,6 +139,19 @@ class TourSerializer(serializers.ModelSerializer):
     )
     url = serializers.SerializerMethodField()
     gpx_url = serializers.SerializerMethodField()
+    version = serializers.CharField(
+        required=False,
+        help_text="Read: the tour's version. Write it back on PATCH/PUT: if someone else saved "
+        "in between, the answer is 409 and nothing is saved.",
+    )
+    confirm = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text="A published tour: a change that moves its time, place or stops answers 409 "
+        "with a `preview` of who is notified, and saves nothing, unless this is true. "
+        "POST /api/tours/{id}/preview/ asks the same without trying.",
+    )
 
     class Meta:
         model = Tour
@@ -171,6 +192,8 @@ class TourSerializer(serializers.ModelSerializer):
             "partner_ids",
             "url",
             "gpx_url",
+            "version",
+            "confirm",
         ]
         read_only_fields = [
             "id",
@@ -198,6 +221,18 @@ class TourSerializer(serializers.ModelSerializer):
                     "distance_m": problem.get("distance"),
                 }
                 for problem in tour.route_problems
+            ]
+            + [
+                {
+                    "stop": stop.pk,
+                    "kind": "group_size",
+                    "message": services.group_size_message(
+                        stop.partner.name, stop.partner.max_group_size, tour.capacity
+                    ),
+                }
+                for stop in tour.stops.all()
+                if stop.partner.max_group_size is not None
+                and tour.capacity > stop.partner.max_group_size
             ],
             many=True,
         ).data
@@ -213,6 +248,11 @@ class TourSerializer(serializers.ModelSerializer):
             }
             for leg in tour.route_legs or []
         ]
+
+    def to_representation(self, tour: Tour) -> dict:
+        data = super().to_representation(tour)
+        data["version"] = change_services.version_of(tour)
+        return data
 
     def get_url(self, tour: Tour) -> str:
         return self.context["request"].build_absolute_uri(tour.get_absolute_url())
@@ -250,6 +290,8 @@ class TourSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(detail) from error
 
     def create(self, validated: dict) -> Tour:
+        validated.pop("confirm", None)
+        validated.pop("version", None)
         partner_ids = validated.pop("partner_ids", None)
         themes = validated.pop("themes", [])
         neighbourhood = validated.pop("neighbourhood")
@@ -271,16 +313,37 @@ class TourSerializer(serializers.ModelSerializer):
         return self._save_with(create)
 
     def update(self, tour: Tour, validated: dict) -> Tour:
+        """Through the change workflow, as the editor page: a published tour's move needs
+        `confirm`, and its notices go out once, on commit."""
         partner_ids = validated.pop("partner_ids", None)
         themes = validated.pop("themes", None)
+        confirm = validated.pop("confirm", False)
+        version = validated.pop("version", None)
+
+        def apply() -> None:
+            # Fresh inside the lock: only the fields sent are written.
+            fresh = Tour.objects.get(pk=tour.pk)
+            services.update_tour(tour=fresh, themes=themes, **validated)
+            if partner_ids is not None:
+                services.set_stops(tour=fresh, partner_ids=partner_ids)
 
         def update() -> Tour:
-            services.update_tour(tour=tour, themes=themes, **validated)
-            if partner_ids is not None:
-                services.set_stops(tour=tour, partner_ids=partner_ids)
+            self.context["preview"] = change_services.change_activity(
+                activity_id=tour.pk,
+                apply=apply,
+                user=self.context["request"].user,
+                confirmed=confirm,
+                version=version,
+                dry_run=self.context.get("dry_run", False),
+            )
             return tour
 
-        return self._save_with(update)
+        try:
+            return self._save_with(update)
+        except change_services.ConfirmationNeeded as need:
+            raise ConfirmationRequired(need.preview) from need
+        except change_services.EditConflict as conflict:
+            raise EditConflictError({"version": [conflict.message]}) from conflict
 
 
 class TourFilter(filters.FilterSet):
@@ -405,20 +468,69 @@ class TourViewSet(viewsets.ModelViewSet):
     def publish(self, request, pk=None):
         return self._lifecycle(services.publish_tour)
 
-    @extend_schema(request=None, responses={200: TourSerializer}, summary="Cancel the tour")
+    @extend_schema(
+        request=TourSerializer,
+        responses={200: PreviewSerializer},
+        summary="Preview a change to the tour",
+        description=(
+            "Takes the same body as PATCH and saves nothing: the changes (old → new) and how "
+            "many registrants and partners would be notified. Empty `lines`: the change "
+            "notifies nobody and PATCH saves it without `confirm`. A stop that would no longer "
+            "fit its visiting hours is a 400, as on PATCH."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def preview(self, request, pk=None):
+        tour = self.get_object()
+        serializer = self.get_serializer(
+            tour,
+            data=request.data,
+            partial=True,
+            context={**self.get_serializer_context(), "dry_run": True},
+        )
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(PreviewSerializer(serializer.context["preview"]).data)
+
+    @extend_schema(
+        request=ReasonSerializer,
+        responses={200: ChangeSerializer},
+        summary="Cancel the tour",
+        description=(
+            "Registrants and the partners on the route are mailed that the organiser cancelled, "
+            "with the `reason` and an .ics with METHOD:CANCEL. Undo with "
+            "POST /api/activities/{id}/reinstate/ until the start."
+        ),
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._lifecycle(services.cancel_tour)
+        tour = self.get_object()
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            change_services.cancel_activity(
+                activity_id=tour.pk, reason=data.validated_data["reason"], user=request.user
+            )
+        except change_services.ChangeError as error:
+            return Response({"non_field_errors": [error.message]}, status=400)
+        return Response(self._fresh(tour))
 
     def _lifecycle(self, service) -> Response:
         tour = self.get_object()
         try:
             service(tour=tour)
         except services.TourError as error:
-            return Response(
-                {error.field or "non_field_errors": [error.message]},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            body = {error.field or "non_field_errors": [error.message]}
+            if error.fixes:
+                body["problems"] = [
+                    {
+                        "stop": fix.stop_id,
+                        "message": fix.problem,
+                        "fix_url": self.request.build_absolute_uri(fix.url),
+                    }
+                    for fix in error.fixes
+                ]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response(self._fresh(tour))
 
 

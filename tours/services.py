@@ -12,6 +12,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +30,21 @@ MAX_SUGGESTED_STOPS = 12
 class TourError(Exception):
     """A coordinator's request that cannot be carried out; `field` names the culprit if any."""
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, fixes: Sequence[Fix] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        # Each problem behind a refusal, with the page where the coordinator fixes it.
+        self.fixes = list(fixes)
+
+
+@dataclass(frozen=True)
+class Fix:
+    problem: str
+    url: str
+    stop_id: int | None = None
 
 
 # --- times -----------------------------------------------------------------------------------
@@ -294,7 +306,7 @@ def update_tour(*, tour: Tour, themes: Sequence[Theme] | None = None, **changes)
     if themes is not None:
         tour.themes.set(themes)
     if moved and tour.stops.exists():
-        compose_route(tour=tour)
+        retime(tour=tour)
     return tour
 
 
@@ -343,7 +355,7 @@ def set_stops(
             stop.save(update_fields=["position"])
         stops.append(stop)
     if compose and stops:
-        compose_route(tour=tour)
+        retime(tour=tour)
     elif not stops:
         _clear_route(tour)
     return stops
@@ -364,17 +376,22 @@ def update_stop(
     host: Contact | None = None,
     programme: str | None = None,
 ) -> Stop:
+    """Host and programme never touch the schedule; a new visit length re-times the stops
+    (in the same order once the tour is published)."""
     if host is not None and host.partner_id != stop.partner_id:
         raise TourError(_("The host must work at the partner visited."), field="host")
+    retime_needed = False
     if visit_minutes is not None:
         if not 5 <= visit_minutes <= 240:
             raise TourError(_("A visit lasts between 5 and 240 minutes."), field="visit_minutes")
+        retime_needed = visit_minutes != stop.visit_minutes
         stop.visit_minutes = visit_minutes
     stop.host = host
     if programme is not None:
         stop.programme = programme
     stop.save()
-    compose_route(tour=stop.tour)
+    if retime_needed:
+        retime(tour=stop.tour)
     return stop
 
 
@@ -391,7 +408,7 @@ def set_manual_order(*, tour: Tour, stop_ids: Sequence[int]) -> Plan:
     Stop.objects.bulk_update(ordered, ["position"])
     tour.manual_order = True
     tour.save(update_fields=["manual_order", "updated_at"])
-    return compose_route(tour=tour)
+    return _refuse_if_published_breaks(tour, compose_route(tour=tour))
 
 
 def move_stop(*, tour: Tour, stop_id: int, offset: int) -> Plan:
@@ -409,7 +426,7 @@ def move_stop(*, tour: Tour, stop_id: int, offset: int) -> Plan:
 def use_best_order(*, tour: Tour) -> Plan:
     tour.manual_order = False
     tour.save(update_fields=["manual_order", "updated_at"])
-    return compose_route(tour=tour)
+    return _refuse_if_published_breaks(tour, compose_route(tour=tour))
 
 
 # --- composition -----------------------------------------------------------------------------
@@ -483,10 +500,34 @@ def _clear_route(tour: Tour) -> None:
     )
 
 
+def retime(*, tour: Tour) -> Plan:
+    """Recompute the times after a change. A draft is composed afresh; a published tour is a
+    promise: its stops keep their order, and a stop that no longer fits its visiting hours
+    refuses the change (the caller's transaction rolls back) instead of being dropped."""
+    if tour.status == Activity.Status.DRAFT:
+        return compose_route(tour=tour)
+    return _refuse_if_published_breaks(tour, compose_route(tour=tour, keep_order=True))
+
+
+def _refuse_if_published_breaks(tour: Tour, plan: Plan) -> Plan:
+    if tour.status != Activity.Status.DRAFT and plan.problems:
+        raise TourError(refusal_message(tour.route_problems), field="starts_at")
+    return plan
+
+
+def refusal_message(problems: Sequence[dict]) -> str:
+    details = " ".join(problem_message(problem) for problem in problems)
+    return _(
+        "Not saved: the tour is published and this change would break its schedule. "
+        "%(details)s Choose another time, shorten a visit or remove that stop first."
+    ) % {"details": details}
+
+
 @transaction.atomic
-def compose_route(*, tour: Tour) -> Plan:
-    """Order the stops (unless the coordinator fixed the order), time every visit within the
-    partners' visiting hours on the tour's weekday and store the schedule and route.
+def compose_route(*, tour: Tour, keep_order: bool = False) -> Plan:
+    """Order the stops (unless the coordinator fixed the order or `keep_order` asks to keep
+    the current one), time every visit within the partners' visiting hours on the tour's
+    weekday and store the schedule and route.
 
     Stops that fit nowhere are kept, after the ordered ones, and reported as problems.
     """
@@ -518,7 +559,7 @@ def compose_route(*, tour: Tour) -> Plan:
             stops=plan_stops,
             start_s=seconds_of_day(tour.starts_at),
             buffer_s=tour.leg_buffer_minutes * 60,
-            fixed_order=tour.manual_order,
+            fixed_order=tour.manual_order or keep_order,
         )
     except planning.PlanningError as exc:
         raise TourError(str(exc)) from exc
@@ -661,21 +702,89 @@ def suggest_tour(
 # --- lifecycle -------------------------------------------------------------------------------
 
 
+def publication_problems(*, tour: Tour) -> list[Fix]:
+    """Everything that stands between this tour and publishing, each naming the stop and
+    the page to fix it on; an empty list means it can be published."""
+
+    editor = reverse("tours:manage_editor", kwargs={"pk": tour.pk})
+    stops = list(tour.stops.select_related("partner").order_by("position"))
+    if not stops:
+        return [
+            Fix(
+                _("Pick at least one partner to visit."),
+                reverse("tours:manage_stops", kwargs={"pk": tour.pk}),
+            )
+        ]
+    fixes: list[Fix] = []
+    by_pk = {stop.pk: stop for stop in stops}
+    for problem in tour.route_problems:
+        key = problem.get("key", "")
+        stop = by_pk.get(int(key)) if str(key).isdigit() else None
+        url = (
+            reverse("tours:manage_stop", kwargs={"pk": tour.pk, "stop_pk": stop.pk})
+            if stop
+            else editor
+        )
+        fixes.append(Fix(problem_message(problem), url, stop.pk if stop else None))
+    unexplained = [
+        stop
+        for stop in stops
+        if stop.arrives_at is None and stop.pk not in {f.stop_id for f in fixes}
+    ]
+    if unexplained or not tour.route_geometry:
+        fixes.append(
+            Fix(
+                _("The route has not been composed since the stops changed: compose it."),
+                editor,
+            )
+        )
+    # A stop's maximum group size is shown as a problem in the editor (group_size_problems)
+    # but does not block publishing: the group may be split at that stop.
+    if tour.starts_at <= timezone.now():
+        fixes.append(
+            Fix(
+                _("This tour starts in the past."),
+                reverse("tours:manage_edit", kwargs={"pk": tour.pk}),
+            )
+        )
+    return fixes
+
+
+def group_size_message(name: str, limit: int, seats: int) -> str:
+    return _(
+        "%(name)s receives groups of at most %(max)s; the tour has %(seats)s seats. "
+        "Lower the seats or choose another partner."
+    ) % {"name": name, "max": limit, "seats": seats}
+
+
+def group_size_problems(*, tour: Tour, stops: Sequence[Stop]) -> list[str]:
+    """Stops whose partner receives fewer people than the tour has seats (stops loaded with
+    their partner)."""
+    return [
+        group_size_message(stop.partner.name, stop.partner.max_group_size, tour.capacity)
+        for stop in stops
+        if stop.partner.max_group_size is not None and tour.capacity > stop.partner.max_group_size
+    ]
+
+
 @transaction.atomic
 def publish_tour(*, tour: Tour) -> Tour:
-    """Open the tour for registration: it needs a composed route that fits and a future date."""
+    """Open the tour for registration: it needs a composed route that fits and a future date;
+    a refusal lists every problem with where to fix it."""
     tour = Tour.objects.select_for_update().get(pk=tour.pk)
     if tour.status == Activity.Status.CANCELLED:
         raise TourError(_("A cancelled tour cannot be published; duplicate it instead."))
-    stops = list(tour.stops.all())
-    if not stops:
-        raise TourError(_("Pick at least one partner to visit."), field="partners")
-    if any(stop.arrives_at is None for stop in stops) or not tour.route_geometry:
-        raise TourError(_("Compose the route first."))
-    if tour.route_problems:
-        raise TourError(_("Solve the route problems first: every stop must fit its hours."))
-    if tour.starts_at <= timezone.now():
-        raise TourError(_("This tour starts in the past."), field="starts_at")
+    fixes = publication_problems(tour=tour)
+    if fixes:
+        field = "starts_at" if fixes[-1].problem == _("This tour starts in the past.") else None
+        if not tour.stops.exists():
+            field = "partners"
+        raise TourError(
+            _("Not published yet: %(problems)s")
+            % {"problems": " ".join(fix.problem for fix in fixes)},
+            field=field,
+            fixes=fixes,
+        )
     tour.status = Activity.Status.PUBLISHED
     tour.save()
     return tour
@@ -726,6 +835,7 @@ def duplicate_tour(*, tour: Tour, starts_on: dt.date, coordinator: User | None =
         for stop in tour.stops.order_by("position")
     )
     if copy.stops.exists():
-        compose_route(tour=copy)
+        # The copy repeats the original's order; "best order" stays the coordinator's call.
+        compose_route(tour=copy, keep_order=True)
         copy.refresh_from_db()
     return copy

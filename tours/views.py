@@ -10,11 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
+from changes import services as change_services
+from changes.models import PendingRecheck
+from changes.views import confirmation_page, notified_message
 from core.permissions import coordinator_workspaces, is_coordinator
 from network.models import Partner
 from tours import forms, services
@@ -118,7 +123,16 @@ def _own_tour(request: HttpRequest, pk: int) -> Tour:
 
 
 def _report(request: HttpRequest, error: services.TourError) -> None:
-    messages.error(request, error.message)
+    if not error.fixes:
+        messages.error(request, error.message)
+        return
+    # Each problem on its own line, with a link to where it is fixed.
+    items = format_html_join(
+        "",
+        '<li>{} <a href="{}">{}</a></li>',
+        ((fix.problem, fix.url, _("Fix this")) for fix in error.fixes),
+    )
+    messages.error(request, format_html("{}<ul>{}</ul>", _("Not published yet:"), items))
 
 
 @_coordinator
@@ -129,7 +143,15 @@ def manage_list(request: HttpRequest) -> HttpResponse:
         .annotate(stop_count=Count("stops"))
         .order_by("-starts_at")
     )
-    return render(request, "tours/manage/list.html", {"tours": tours})
+    rechecks = (
+        PendingRecheck.objects.filter(
+            activity__workspace__in=coordinator_workspaces(user=request.user)
+        )
+        .values("activity_id")
+        .distinct()
+        .count()
+    )
+    return render(request, "tours/manage/list.html", {"tours": tours, "rechecks": rechecks})
 
 
 @_coordinator
@@ -162,19 +184,51 @@ def manage_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
     workspaces = coordinator_workspaces(user=request.user)
     form = forms.TourForm(request.POST or None, instance=tour, workspaces=workspaces)
+    version = request.POST.get("version") or change_services.version_of(tour)
     if request.method == "POST" and form.is_valid():
         details = form.details()
         themes = form.cleaned_data["themes"]
         # The form has already written its values onto the instance; start from the database.
         tour = _own_tour(request, pk)
-        try:
-            services.update_tour(tour=tour, themes=themes, **details)
-        except services.TourError as error:
-            form.add_error(error.field if error.field in form.fields else None, error.message)
-        else:
-            messages.success(request, _("Tour saved."))
-            return redirect("tours:manage_editor", pk=tour.pk)
-    return render(request, "tours/manage/form.html", {"form": form, "tour": tour})
+        outcome = _change(
+            request,
+            tour,
+            lambda: services.update_tour(tour=_own_tour(request, pk), themes=themes, **details),
+            version=request.POST.get("version") or None,
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if outcome is not None:
+            form.add_error(outcome.field if outcome.field in form.fields else None, outcome.message)
+    return render(
+        request, "tours/manage/form.html", {"form": form, "tour": tour, "version": version}
+    )
+
+
+def _change(request: HttpRequest, tour: Tour, apply, *, version: str | None = None, success=None):
+    """Run a change through the change workflow: a response (the confirmation page, or back
+    to the editor once saved) or the error to show on the form."""
+    try:
+        preview = change_services.change_activity(
+            activity_id=tour.pk,
+            apply=apply,
+            user=request.user,
+            confirmed=request.POST.get("confirm") == "1",
+            version=version,
+        )
+    except change_services.ConfirmationNeeded as need:
+        return confirmation_page(
+            request,
+            activity=tour,
+            preview=need.preview,
+            back_url=reverse("tours:manage_editor", kwargs={"pk": tour.pk}),
+        )
+    except (services.TourError, change_services.ChangeError) as error:
+        return error
+    messages.success(
+        request, notified_message(preview) if preview.lines else (success or _("Tour saved."))
+    )
+    return redirect("tours:manage_editor", pk=tour.pk)
 
 
 @_coordinator
@@ -190,7 +244,8 @@ def manage_editor(request: HttpRequest, pk: int) -> HttpResponse:
             "stops": stops,
             "scheduled": scheduled,
             "unscheduled": unscheduled,
-            "problems": _problems(tour),
+            "problems": _problems(tour) + services.group_size_problems(tour=tour, stops=stops),
+            "rechecks": change_services.pending_rechecks(activities=[tour]),
             "map": tour_map(tour, scheduled) if scheduled else None,
             "duplicate_form": forms.DuplicateForm(),
         },
@@ -220,15 +275,34 @@ def manage_stops(request: HttpRequest, pk: int) -> HttpResponse:
         # Keep the current order for partners already on the tour; new ones go last.
         ordered = [pk for pk in current if pk in picked]
         ordered += [p.pk for p in partners if p.pk in picked and p.pk not in ordered]
-        try:
-            services.set_stops(
-                tour=tour, partner_ids=ordered, visit_minutes=form.cleaned_data["visit_minutes"]
+        replaced = _replaced_stops(tour, picked)
+        if request.POST.get("from_suggestion") and replaced and not request.POST.get("replace"):
+            return render(
+                request,
+                "tours/manage/replace_confirm.html",
+                {
+                    "tour": tour,
+                    "replaced": replaced,
+                    "carried": [
+                        (name, value)
+                        for name in request.POST
+                        if name not in ("csrfmiddlewaretoken", "replace")
+                        for value in request.POST.getlist(name)
+                    ],
+                },
             )
-        except services.TourError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Stops saved and route composed."))
-            return redirect("tours:manage_editor", pk=tour.pk)
+        visit_minutes = form.cleaned_data["visit_minutes"]
+        outcome = _change(
+            request,
+            tour,
+            lambda: services.set_stops(
+                tour=_own_tour(request, pk), partner_ids=ordered, visit_minutes=visit_minutes
+            ),
+            success=_("Stops saved and route composed."),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form.add_error(None, outcome.message)
     return render(
         request,
         "tours/manage/stops.html",
@@ -242,6 +316,15 @@ def manage_stops(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _replaced_stops(tour: Tour, picked: set[int]) -> list[Stop]:
+    """Current stops a new pick would drop, with the host and notes that go with them."""
+    return list(
+        tour.stops.exclude(partner_id__in=picked)
+        .select_related("partner", "host")
+        .order_by("position")
+    )
+
+
 @_coordinator
 def manage_stop(request: HttpRequest, pk: int, stop_pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
@@ -249,19 +332,20 @@ def manage_stop(request: HttpRequest, pk: int, stop_pk: int) -> HttpResponse:
     form = forms.StopForm(request.POST or None, instance=stop)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        stop = get_object_or_404(Stop, pk=stop_pk, tour=tour)
-        try:
-            services.update_stop(
-                stop=stop,
+        outcome = _change(
+            request,
+            tour,
+            lambda: services.update_stop(
+                stop=get_object_or_404(Stop, pk=stop_pk, tour=tour),
                 visit_minutes=data["visit_minutes"],
                 host=data["host"],
                 programme=data["programme"],
-            )
-        except services.TourError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Stop saved."))
-            return redirect("tours:manage_editor", pk=tour.pk)
+            ),
+            success=_("Stop saved."),
+        )
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        form.add_error(None, outcome.message)
     context = {"tour": tour, "stop": stop, "form": form}
     return render(request, "tours/manage/stop_form.html", context)
 
@@ -276,12 +360,24 @@ def _post_action(request: HttpRequest, tour: Tour, action, success: str) -> Http
     return redirect("tours:manage_editor", pk=tour.pk)
 
 
+def _schedule_action(request: HttpRequest, tour: Tour, action, success: str) -> HttpResponse:
+    """A new order asked for by the coordinator: on a published tour, confirmed first."""
+    outcome = _change(request, tour, action, success=success)
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    _report(request, outcome)
+    return redirect("tours:manage_editor", pk=tour.pk)
+
+
 @require_POST
 @_coordinator
 def manage_compose(request: HttpRequest, pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
-    return _post_action(
-        request, tour, lambda: services.use_best_order(tour=tour), _("Route composed.")
+    return _schedule_action(
+        request,
+        tour,
+        lambda: services.use_best_order(tour=_own_tour(request, pk)),
+        _("Route composed."),
     )
 
 
@@ -295,10 +391,10 @@ def manage_move(request: HttpRequest, pk: int) -> HttpResponse:
     except (ValueError, KeyError):
         messages.error(request, _("Choose a stop and a direction."))
         return redirect("tours:manage_editor", pk=tour.pk)
-    return _post_action(
+    return _schedule_action(
         request,
         tour,
-        lambda: services.move_stop(tour=tour, stop_id=stop_id, offset=offset),
+        lambda: services.move_stop(tour=_own_tour(request, pk), stop_id=stop_id, offset=offset),
         _("Order changed; times recomputed."),
     )
 
@@ -316,9 +412,15 @@ def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @_coordinator
 def manage_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     tour = _own_tour(request, pk)
-    return _post_action(
-        request, tour, lambda: services.cancel_tour(tour=tour), _("Tour cancelled.")
-    )
+    try:
+        change_services.cancel_activity(
+            activity_id=tour.pk, reason=request.POST.get("reason", ""), user=request.user
+        )
+    except change_services.ChangeError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Tour cancelled."))
+    return redirect("tours:manage_editor", pk=tour.pk)
 
 
 @require_POST

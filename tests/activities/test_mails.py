@@ -56,7 +56,8 @@ def test_confirmation_mail_dutch_with_ics_and_working_cancel_link(
     event = calendar_of(message).walk("VEVENT")[0]
     assert str(event["UID"]) == f"activity-{tour.pk}@wijktour.example.nl"
     assert (event["SEQUENCE"], event.decoded("DTSTART")) == (0, tour.starts_at)
-    assert event.decoded("DTSTART").utcoffset() == dt.timedelta(0)
+    # The same builder as the feeds: Amsterdam wall time with its VTIMEZONE.
+    assert str(event["DTSTART"].params["TZID"]) == "Europe/Amsterdam"
     links = links_in(message)
     cancel = next(link for link in links if link.endswith("/cancel/"))
     feed = next(link for link in links if link.endswith(".ics"))

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangesConfig(AppConfig):
+    name = "changes"
+    verbose_name = _("Changes and notices")
+
+    def ready(self) -> None:
+        from changes import signals
+
+        signals.connect()
