@@ -344,6 +344,12 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware"),
     "ops.cache.PublicPageCacheMiddleware",
 )
+# brotli/gzip for feeds, API and anonymous pages (BREACH: docs/feeds-performance.md); just
+# inside whitenoise, which sends static files precompressed at collectstatic.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ops.compression.CompressionMiddleware",
+)
 # /health/ reports the worker stale (503) when its heartbeat is older than this; the scheduler
 # queues a heartbeat every minute.
 WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))
