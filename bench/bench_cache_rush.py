@@ -52,7 +52,7 @@ from tours.models import Stop, Tour  # noqa: E402
 
 PEOPLE = 200
 SEATS = 20
-ACTIVITIES = 100
+ACTIVITIES = 30
 
 
 def seed() -> KnowledgeSession:
