@@ -10,17 +10,51 @@ once per feed name. feeds/ical.py stays the reference; change both together (the
 test fails when they drift apart).
 """
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 
-from feeds.ical import CANCELLED_PREFIX, FeedEvent, build_calendar, local_or_utc
+from feeds.ical import CANCELLED_PREFIX, FeedEvent, build_calendar, build_event, local_or_utc
 
 FOLD_LIMIT = 75
 FOLD = "\r\n "
 END = "END:VCALENDAR\r\n"
 CONTINUATION_BYTE = 0b1100_0000
 CONTINUATION_MARK = 0b1000_0000
+# The FeedEvent fields write_event knows. An event using a field added later (and not yet
+# written here) is written by icalendar instead, so nothing it carries is lost.
+WRITTEN_FIELDS = frozenset(
+    {
+        "uid",
+        "summary",
+        "starts_at",
+        "ends_at",
+        "sequence",
+        "created",
+        "last_modified",
+        "cancelled",
+        "location",
+        "latitude",
+        "longitude",
+        "url",
+        "description",
+        "categories",
+    }
+)
+UNWRITTEN = tuple(f for f in dataclasses.fields(FeedEvent) if f.name not in WRITTEN_FIELDS)
+
+
+def uses_unwritten_field(event: FeedEvent) -> bool:
+    for unwritten in UNWRITTEN:
+        default = (
+            unwritten.default_factory()
+            if unwritten.default_factory is not dataclasses.MISSING
+            else unwritten.default
+        )
+        if getattr(event, unwritten.name) != default:
+            return True
+    return False
 
 
 def escape_text(text: str) -> str:
@@ -84,6 +118,8 @@ def date_time(name: str, moment: dt.datetime) -> str:
 def write_event(event: FeedEvent, *, language: str) -> str:
     """One VEVENT, CRLF line ends, properties in icalendar's order (its canonical ones
     first, then the rest alphabetically) so that the bytes equal `build_event(...).to_ical()`."""
+    if UNWRITTEN and uses_unwritten_field(event):
+        return build_event(event, language=language).to_ical().decode()
     summary = event.summary
     if event.cancelled:
         summary = CANCELLED_PREFIX.get(language, CANCELLED_PREFIX["en"]) + summary

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import json
 import subprocess
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from icalendar.parser.string import _foldline
 
 from feeds.ical import AMSTERDAM, FeedEvent, serialise_calendar
-from feeds.writer import fold, write_calendar
+from feeds.writer import WRITTEN_FIELDS, fold, write_calendar
 from tests.feeds.parsers import ICAL_JS
 
 NOW = dt.datetime(2026, 11, 1, 12, 0, tzinfo=dt.UTC)
@@ -221,3 +222,34 @@ def test_written_feed_reads_the_same_in_three_parsers_across_dst(moments):
     assert every_field_by_icalendar(body) == expected
     assert every_field_by_vobject(body) == expected
     assert every_field_by_icaljs(body) == expected
+
+
+def test_writer_knows_every_feed_event_field():
+    """A field added to FeedEvent (and feeds.ical.build_event) must be written here too;
+    until then such events fall back to icalendar (test below)."""
+    assert {f.name for f in dataclasses.fields(FeedEvent)} == WRITTEN_FIELDS
+
+
+def test_event_with_a_field_the_writer_does_not_know_is_written_by_icalendar(monkeypatch):
+    from feeds import writer
+
+    event = FeedEvent(
+        uid="activity-1@example.org",
+        summary="Wijktour",
+        starts_at=NOW,
+        ends_at=NOW + dt.timedelta(hours=2),
+        sequence=0,
+        created=NOW,
+        last_modified=NOW,
+        location="Buurthuis",
+    )
+    location = next(f for f in dataclasses.fields(FeedEvent) if f.name == "location")
+    monkeypatch.setattr(writer, "UNWRITTEN", (location,))
+    monkeypatch.setattr(writer, "build_event", lambda event, language: FakeEvent())
+
+    assert writer.write_event(event, language="nl") == "BEGIN:VEVENT\r\nX-BY:icalendar\r\n"
+
+
+class FakeEvent:
+    def to_ical(self) -> bytes:
+        return b"BEGIN:VEVENT\r\nX-BY:icalendar\r\n"
