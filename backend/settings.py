@@ -380,6 +380,17 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware"),
     "ops.cache.PublicPageCacheMiddleware",
 )
+# brotli/gzip for feeds, API and anonymous pages (BREACH: docs/feeds-performance.md); just
+# inside whitenoise, which sends static files precompressed at collectstatic.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1,
+    "ops.compression.CompressionMiddleware",
+)
+# In production a fresh worker warms up before serving (ops/warmup.py: imports, URLs,
+# translations, templates, a few public pages); WARMUP_HOOKS adds dotted paths of functions
+# to run then (e.g. loading the routing engine).
+WARMUP_ON_START = env_bool("WARMUP_ON_START", DJANGO_ENV == "production")
+WARMUP_HOOKS = env_list("WARMUP_HOOKS", "")
 # /health/ reports the worker stale (503) when its heartbeat is older than this; the scheduler
 # queues a heartbeat every minute.
 WORKER_HEARTBEAT_MAX_AGE = int(env("WORKER_HEARTBEAT_MAX_AGE", "300"))

@@ -25,8 +25,8 @@ from django.views.decorators.http import require_safe
 
 from activities.models import Activity
 from activities.ratelimit import over_limit
-from feeds import selectors
-from feeds.ical import FeedEvent, serialise_calendar
+from feeds import selectors, writer
+from feeds.ical import FeedEvent
 from feeds.models import PartnerFeed
 from feeds.publishing import activity_event, stop_event
 from feeds.services import can_edit_partner_feed, save_partner_feed
@@ -83,7 +83,7 @@ def calendar_response(
     if response is None:
         with translation.override(language):
             name, events = build()
-            body = serialise_calendar(name=name, events=events, language=language)
+            body = writer.write_calendar(name=name, events=events, language=language)
         response = HttpResponse(body, content_type=CONTENT_TYPE)
         if download:
             filename = f"{slugify(name) or 'activity'}.ics"

@@ -6,6 +6,7 @@ Writes go through network.services, the same functions the pages use.
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -239,7 +240,7 @@ class PartnerSerializer(serializers.ModelSerializer):
         data = {"url": self._url(instance)}
         for name in PARTNER_FIELDS:
             data[name] = getattr(instance, name)
-        data["workspace"] = instance.workspace.slug
+        data["workspace"] = relations["workspace"]
         data["themes"] = relations["themes"]
         data["neighbourhoods"] = relations["neighbourhoods"]
         data["visiting_windows"] = relations["windows"]
@@ -290,28 +291,76 @@ class PartnerSerializer(serializers.ModelSerializer):
             raise _api_error(exc) from exc
 
 
+def _column(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _relations_sql(count: int) -> str:
+    """Themes, neighbourhoods, visiting windows and workspace of `count` partners in one
+    UNION ALL (the same number of parameters in each IN list)."""
+    marks = ", ".join(["%s"] * count)
+    themes, hoods = Partner.themes.through, Partner.neighbourhoods.through
+    none_int, none_time = "CAST(NULL AS integer)", "CAST(NULL AS time)"
+    return (
+        f"SELECT l.{_column(themes, 'partner')}, 't', t.{_column(Theme, 'slug')}, "
+        f"{none_int}, {none_time}, {none_time} "
+        f"FROM {_table(themes)} l JOIN {_table(Theme)} t ON t.{_column(Theme, 'id')} = "
+        f"l.{_column(themes, 'theme')} WHERE l.{_column(themes, 'partner')} IN ({marks}) "
+        f"UNION ALL SELECT l.{_column(hoods, 'partner')}, 'n', n.{_column(Neighbourhood, 'slug')}, "
+        f"NULL, NULL, NULL FROM {_table(hoods)} l JOIN {_table(Neighbourhood)} n "
+        f"ON n.{_column(Neighbourhood, 'id')} = l.{_column(hoods, 'neighbourhood')} "
+        f"WHERE l.{_column(hoods, 'partner')} IN ({marks}) "
+        f"UNION ALL SELECT {_column(VisitingWindow, 'partner')}, 'w', NULL, "
+        f"{_column(VisitingWindow, 'weekday')}, {_column(VisitingWindow, 'opens_at')}, "
+        f"{_column(VisitingWindow, 'closes_at')} FROM {_table(VisitingWindow)} "
+        f"WHERE {_column(VisitingWindow, 'partner')} IN ({marks}) "
+        f"UNION ALL SELECT {_column(Workspace, 'id')}, 's', {_column(Workspace, 'slug')}, "
+        f"NULL, NULL, NULL FROM {_table(Workspace)} WHERE {_column(Workspace, 'id')} IN ({marks})"
+    )
+
+
+def _time_text(value) -> str:
+    # PostgreSQL gives datetime.time, SQLite the stored ISO text.
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def _relations_of(partners: list[Partner]) -> dict[int, dict]:
-    """Theme and neighbourhood slugs and visiting windows per partner, in three flat
-    queries (tuples, no model instances)."""
+    """Theme and neighbourhood slugs, visiting windows and the workspace slug per partner, in
+    one query. Written as SQL: building the same UNION ALL with the ORM (four querysets of
+    50 ids each) cost 2.8 ms of CPU per page against 0.3 ms for running it, more than the
+    whole trivial DRF list; tests/network/test_api.py checks the result on both databases."""
     ids = [p.pk for p in partners]
+    workspace_ids = sorted({p.workspace_id for p in partners})
+    # One marker list for all four: pad the workspace ids to the partners' count.
+    padded = (workspace_ids * len(ids))[: len(ids)]
+    with connection.cursor() as cursor:
+        cursor.execute(_relations_sql(len(ids)), [*ids, *ids, *ids, *padded])
+        rows = cursor.fetchall()
     relations = {p.pk: {"themes": [], "neighbourhoods": [], "windows": []} for p in partners}
-    theme_link = Partner.themes.through.objects.filter(partner_id__in=ids)
-    for partner_id, slug in theme_link.order_by("theme__slug").values_list(
-        "partner_id", "theme__slug"
-    ):
-        relations[partner_id]["themes"].append(slug)
-    hood_link = Partner.neighbourhoods.through.objects.filter(partner_id__in=ids)
-    for partner_id, slug in hood_link.order_by("neighbourhood__slug").values_list(
-        "partner_id", "neighbourhood__slug"
-    ):
-        relations[partner_id]["neighbourhoods"].append(slug)
-    windows = VisitingWindow.objects.filter(partner_id__in=ids).order_by("weekday", "opens_at")
-    for partner_id, weekday, opens, closes in windows.values_list(
-        "partner_id", "weekday", "opens_at", "closes_at"
-    ):
-        relations[partner_id]["windows"].append(
-            {"weekday": weekday, "opens_at": opens.isoformat(), "closes_at": closes.isoformat()}
-        )
+    windows: dict[int, list[tuple[int, str, str]]] = {}
+    workspaces: dict[int, str] = {}
+    for key, kind, slug, weekday, opens, closes in rows:
+        if kind == "t":
+            relations[key]["themes"].append(slug)
+        elif kind == "n":
+            relations[key]["neighbourhoods"].append(slug)
+        elif kind == "w":
+            windows.setdefault(key, []).append((weekday, _time_text(opens), _time_text(closes)))
+        else:
+            workspaces[key] = slug
+    for partner in partners:
+        found = relations[partner.pk]
+        found["themes"].sort()
+        found["neighbourhoods"].sort()
+        found["windows"] = [
+            {"weekday": weekday, "opens_at": opens, "closes_at": closes}
+            for weekday, opens, closes in sorted(windows.get(partner.pk, []))
+        ]
+        found["workspace"] = workspaces[partner.workspace_id]
     return relations
 
 
@@ -361,7 +410,19 @@ class PartnerViewSet(ScopedWritesMixin, viewsets.ModelViewSet):
         if self.request.user.is_authenticated:
             visible |= Q(workspace__in=coordinator_workspaces(user=self.request.user))
         # No distinct() needed: the slug filters match at most one theme/neighbourhood each.
-        return Partner.objects.filter(visible).select_related("workspace").order_by("name", "pk")
+        partners = Partner.objects.filter(visible).order_by("name", "pk")
+        if self.action == "list":
+            # A page reads only the serialised columns; the workspaces' slugs come with the
+            # relations (attach_relations): joining them in made SQLite sort the joined table.
+            return partners.only("pk", "workspace_id", *PARTNER_FIELDS)
+        return partners.select_related("workspace")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        # Without any filter in the query string the FilterSet changes nothing, but building
+        # and validating it was a tenth of a page's time.
+        if not any(name in self.request.query_params for name in PartnerFilter.base_filters):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
