@@ -42,6 +42,9 @@ WRITTEN_FIELDS = frozenset(
         "categories",
     }
 )
+# Fields only a mailed invitation carries (addresses never appear in a public feed): such an
+# event is one per mail, so icalendar writing it costs nothing worth a fast path.
+MAIL_ONLY_FIELDS = frozenset({"organizer", "attendees"})
 UNWRITTEN = tuple(f for f in dataclasses.fields(FeedEvent) if f.name not in WRITTEN_FIELDS)
 
 
