@@ -16,7 +16,7 @@ import secrets
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -24,6 +24,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from activities import extensions
 from activities.models import Activity, Registration
 from core.vocab import PROFESSION_DOMAIN, Domain
 
@@ -71,6 +72,8 @@ class Registrant:
     bike_need: str = ""
     notes: str = ""
     language: str = "nl"
+    # Answers to questions other apps add (activities.extensions), saved with the registration.
+    extra: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -294,6 +297,7 @@ def register(*, activity_id: int, registrant: Registrant, now=None) -> Outcome:
                 ),
                 consent_at=timezone.now(),
             )
+            extensions.run_created(registration=registration, extra=registrant.extra)
             _mail_on_commit(registration.pk, "confirmation" if not reason else "waitlisted")
             return Outcome(status=status, registration=registration, created=True)
 
@@ -455,6 +459,7 @@ def add_registration_by_hand(
                 status=status,
                 waitlist_reason="",
             )
+            extensions.run_created(registration=registration, extra=registrant.extra)
             _mail_on_commit(
                 registration.pk,
                 "confirmation" if status == Registration.Status.CONFIRMED else "waitlisted",

@@ -16,6 +16,7 @@ API_MODULES = [
     "sessions.api",
     "ratings.api",
     "feeds.api",
+    "accreditation.api",
 ]
 PAGE_MODULES = [
     "core.urls",
@@ -27,6 +28,7 @@ PAGE_MODULES = [
     "feeds.urls",
     "privacy.urls",
     "accounts.pages",
+    "accreditation.urls",
 ]
 
 router = DefaultRouter()

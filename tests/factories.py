@@ -258,3 +258,27 @@ class RatingInvitationFactory(factory.django.DjangoModelFactory):
         status=Registration.Status.ATTENDED,
     )
     token_hash = factory.Sequence(lambda n: f"{n:064x}")
+
+
+# --- accreditation ---
+from accreditation.models import Accreditation, RegistrationRegistryNumber  # noqa: E402
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accreditation
+
+    activity = factory.SubFactory(KnowledgeSessionFactory)
+    registry = "big"
+    accreditation_id = factory.Sequence(lambda n: f"{460000 + n}")
+    points = 2
+    status = Accreditation.Status.GRANTED
+
+
+class RegistryNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrationRegistryNumber
+
+    registration = factory.SubFactory(RegistrationFactory)
+    registry = "big"
+    number = factory.Sequence(lambda n: f"{n:011d}")
