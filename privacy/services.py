@@ -20,6 +20,7 @@ from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from accreditation import services as accreditation_services
 from activities.models import Registration
 from core.models import Workspace
 from privacy.models import AuditEntry
@@ -137,6 +138,7 @@ def _anonymise_registrations(*, registrations: QuerySet[Registration], now: dt.d
         comment="", most_valuable="", anonymised_at=now
     )
     scrub_mail_log(registration_ids=set(ids))
+    accreditation_services.erase_for_registrations(registration_ids=ids, now=now)
     return len(ids)
 
 
@@ -259,6 +261,8 @@ EXPORT_FIELDS = [
     "rating_comment",
     "rating_consent_to_share",
     "rating_stop_grades",
+    "registry_numbers",
+    "certificates",
 ]
 
 
@@ -275,7 +279,9 @@ def export_person(
     registrations = (
         person_registrations(email=email, workspaces=workspaces)
         .select_related("activity__workspace", "rating")
-        .prefetch_related("rating__stop_ratings__stop__partner")
+        .prefetch_related(
+            "rating__stop_ratings__stop__partner", "registry_numbers", "certificates"
+        )
         .order_by("activity__starts_at", "pk")
     )
     records = []
@@ -316,6 +322,7 @@ def export_person(
                     if rating
                     else None
                 ),
+                **accreditation_services.export_for_registration(registration=registration),
             }
         )
     return records
@@ -332,7 +339,7 @@ def export_csv(*, records: list[dict[str, object]]) -> str:
     for row in records:
         writer.writerow(
             {
-                key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
+                key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
                 for key, value in row.items()
             }
         )

@@ -61,12 +61,16 @@ def test_arrival_time_within_grace_counts_from_start():
 
 def test_required_minutes_never_more_than_the_activity():
     assert required_minutes(starts_at=START, ends_at=END, breaks=BREAK) == 105
-    assert required_minutes(
-        starts_at=START, ends_at=END, breaks=BREAK, accredited_hours=Decimal("1.5")
-    ) == 90
-    assert required_minutes(
-        starts_at=START, ends_at=END, breaks=BREAK, accredited_hours=Decimal("3")
-    ) == 105
+    assert (
+        required_minutes(
+            starts_at=START, ends_at=END, breaks=BREAK, accredited_hours=Decimal("1.5")
+        )
+        == 90
+    )
+    assert (
+        required_minutes(starts_at=START, ends_at=END, breaks=BREAK, accredited_hours=Decimal("3"))
+        == 105
+    )
 
 
 def test_awarded_points_in_proportion_rounded_down():
