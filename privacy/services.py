@@ -279,9 +279,7 @@ def export_person(
     registrations = (
         person_registrations(email=email, workspaces=workspaces)
         .select_related("activity__workspace", "rating")
-        .prefetch_related(
-            "rating__stop_ratings__stop__partner", "registry_numbers", "certificates"
-        )
+        .prefetch_related("rating__stop_ratings__stop__partner", "registry_numbers", "certificates")
         .order_by("activity__starts_at", "pk")
     )
     records = []
@@ -339,7 +337,9 @@ def export_csv(*, records: list[dict[str, object]]) -> str:
     for row in records:
         writer.writerow(
             {
-                key: json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
+                key: json.dumps(value, ensure_ascii=False)
+                if isinstance(value, dict | list)
+                else value
                 for key, value in row.items()
             }
         )
