@@ -76,7 +76,9 @@ def _context(data: Presence) -> dict:
 
 def presence_pdf(*, data: Presence) -> bytes:
     """A4, one section per registry, with a signature column for the paper back-up."""
-    html = render_to_string("accreditation/pdf/presence.html", _context(data))
+    # Registries read Dutch: the presence list is Dutch whatever the coordinator's language.
+    with translation.override("nl"):
+        html = render_to_string("accreditation/pdf/presence.html", _context(data))
     return pdf_from_html(html)
 
 
@@ -97,6 +99,14 @@ def presence_xlsx(*, data: Presence) -> bytes:
     """One sheet per registry; every number a text cell so no leading zero is lost."""
     workbook = Workbook()
     workbook.remove(workbook.active)
+    with translation.override("nl"):
+        _fill_workbook(workbook, data)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _fill_workbook(workbook: Workbook, data: Presence) -> None:
     context = _context(data)
     for section in context["registries"] or [None]:
         title = str(section["label"]) if section else "Aanwezigheid"
@@ -132,9 +142,6 @@ def presence_xlsx(*, data: Presence) -> bytes:
                 cell.data_type = "s"
         for index, header in enumerate(XLSX_HEADERS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 2)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def verification_url(code: str) -> str:

@@ -51,7 +51,8 @@ class RegistryNumberExtension:
                 "format": rule.format_hint,
             }
             if accreditation.number_required:
-                help_text = f"{help_text} {_('Required for these professions.')}"
+                required = _("Required for these professions.")
+                help_text = f"{help_text} {required}"
             fields[field_name(registry)] = forms.CharField(
                 label=rule.number_label,
                 required=False,

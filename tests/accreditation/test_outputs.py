@@ -54,12 +54,12 @@ def test_presence_xlsx_read_back_equals_database(past_session):
     data = services.presence(activity=past_session)
 
     workbook = load_workbook(io.BytesIO(documents.presence_xlsx(data=data)))
-    sheet = workbook["BIG register"]
+    sheet = workbook["BIG-register"]
     rows = list(sheet.iter_rows(values_only=True))
     header = rows.index(tuple(documents.XLSX_HEADERS))
     body = rows[header + 1 :]
 
-    assert workbook.sheetnames == ["BIG register"]
+    assert workbook.sheetnames == ["BIG-register"]
     assert rows[3][:2] == ("Accreditatienummer", "455120")
     assert [(r[0], r[1], r[3], r[5], r[7]) for r in body] == [
         (

@@ -103,7 +103,7 @@ def test_api_register_with_number_and_per_field_error(session):
     good = api.post(url, {**payload, "registry_big": "01234567890"}, format="json")
 
     assert bad.status_code == 400
-    assert bad.json() == {"registry_big": ["A BIG number has 11 digits; “12” does not."]}
+    assert bad.json() == {"registry_big": ["Een BIG-nummer heeft 11 cijfers; “12” niet."]}
     assert good.status_code == 201
     assert RegistrationRegistryNumber.objects.get().number == "01234567890"
 
