@@ -43,7 +43,8 @@ SAMPLE_NUMBERS = {
 }
 
 
-def _accredit(activity, registry, points, status, accreditation_id) -> int:
+def _accredit(activity, registry, points, status, accreditation_id, **extra) -> int:
+    today = timezone.localdate()
     _accreditation, created = Accreditation.objects.get_or_create(
         activity=activity,
         registry=registry,
@@ -51,11 +52,10 @@ def _accredit(activity, registry, points, status, accreditation_id) -> int:
             "points": Decimal(points),
             "status": status,
             "accreditation_id": accreditation_id,
-            "applied_on": (
-                timezone.localtime(activity.starts_at).date() - dt.timedelta(days=50)
-                if status == G
-                else None
+            "applied_on": min(
+                today, timezone.localtime(activity.starts_at).date() - dt.timedelta(days=50)
             ),
+            **extra,
         },
     )
     return int(created)
@@ -77,10 +77,26 @@ def seed(*, stdout) -> None:
     tours = activities.filter(kind=Activity.Kind.TOUR, status=Activity.Status.PUBLISHED)
     upcoming = tours.filter(starts_at__gt=now).order_by("starts_at").first()
     if upcoming is not None:
-        created += _accredit(upcoming, Registry.BIG, "3", R, "")
+        # Not applied yet, due in nine days: the dashboard shows it.
+        created += _accredit(
+            upcoming,
+            Registry.BIG,
+            "3",
+            R,
+            "",
+            applied_on=None,
+            application_due_on=timezone.localdate() + dt.timedelta(days=9),
+        )
     past = tours.filter(ends_at__lt=now).order_by("-ends_at").first()
     if past is not None:
-        created += _accredit(past, Registry.REGISTERPLEIN, "3", G, "PE-298440")
+        created += _accredit(
+            past,
+            Registry.REGISTERPLEIN,
+            "3",
+            G,
+            "PE-298440",
+            presence_due_on=timezone.localdate() + dt.timedelta(days=9),
+        )
         _give_numbers(past)
     closed = activities.filter(title="Kenniscafé Dementievriendelijke wijk").first()
     if closed is not None:
@@ -95,6 +111,7 @@ def seed(*, stdout) -> None:
             # Certificates without mail: demo registrants have no mailbox.
             AttendanceClosure.objects.create(activity=closed, closed_at=closed.ends_at)
             services.issue_certificates(activity=closed, now=closed.ends_at)
+            closed.accreditations.update(presence_submitted_on=timezone.localdate())
     stdout.write(f"Accreditation: {created} accreditations added.")
 
 
