@@ -71,25 +71,36 @@ class PresenceView(APIView):
         return Response(PresenceSerializer(services.presence(activity=activity)).data)
 
 
-class PresenceDocumentView(APIView):
-    """Coordinators: the presence list as PDF or XLSX."""
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-    document = "pdf"
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: None})
+def _document(request, pk, *, kind: str) -> HttpResponse:
+    activity = _managed(request, pk)
+    data = services.presence(activity=activity)
+    if kind == "pdf":
+        content, content_type = documents.presence_pdf(data=data), PDF
+    else:
+        content, content_type = documents.presence_xlsx(data=data), XLSX
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="presentielijst-{activity.pk}.{kind}"'
+    return response
+
+
+class PresencePdfView(APIView):
+    """Coordinators: the presence list as PDF (A4, one section per registry)."""
+
+    @extend_schema(responses={(200, PDF): OpenApiTypes.BINARY, 404: None})
     def get(self, request, pk):
-        activity = _managed(request, pk)
-        data = services.presence(activity=activity)
-        if self.document == "pdf":
-            content, kind = documents.presence_pdf(data=data), "application/pdf"
-        else:
-            content = documents.presence_xlsx(data=data)
-            kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(content, content_type=kind)
-        response["Content-Disposition"] = (
-            f'attachment; filename="presentielijst-{activity.pk}.{self.document}"'
-        )
-        return response
+        return _document(request, pk, kind="pdf")
+
+
+class PresenceXlsxView(APIView):
+    """Coordinators: the presence list as XLSX (one sheet per registry)."""
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY, 404: None})
+    def get(self, request, pk):
+        return _document(request, pk, kind="xlsx")
 
 
 class CloseResultSerializer(serializers.Serializer):
@@ -115,12 +126,12 @@ urlpatterns: list = [
     path("activities/<int:pk>/presence/", PresenceView.as_view(), name="activity-presence"),
     path(
         "activities/<int:pk>/presence.pdf",
-        PresenceDocumentView.as_view(document="pdf"),
+        PresencePdfView.as_view(),
         name="activity-presence-pdf",
     ),
     path(
         "activities/<int:pk>/presence.xlsx",
-        PresenceDocumentView.as_view(document="xlsx"),
+        PresenceXlsxView.as_view(),
         name="activity-presence-xlsx",
     ),
     path(

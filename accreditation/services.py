@@ -25,6 +25,7 @@ from accreditation.models import (
     AttendanceClosure,
     Break,
     Certificate,
+    PresenceSubmission,
     RegistrationRegistryNumber,
 )
 from accreditation.registries import RULES, Registry, application_due, presence_due, split_name
@@ -440,6 +441,8 @@ def erase_for_registrations(*, registration_ids: set[int] | list[int], now=None)
     keep showing a name after anonymisation) and their stored PDFs dropped."""
     now = now or timezone.now()
     RegistrationRegistryNumber.objects.filter(registration_id__in=registration_ids).delete()
+    # A registry's rejection text may quote the person's number.
+    PresenceSubmission.objects.filter(registration_id__in=registration_ids).update(message="")
     Certificate.objects.filter(registration_id__in=registration_ids).update(pdf=None)
     Certificate.objects.filter(
         registration_id__in=registration_ids, revoked_at__isnull=True

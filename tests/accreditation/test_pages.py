@@ -183,3 +183,15 @@ def test_presence_page_query_count_does_not_grow(
         response = coordinator_client.get(reverse("accreditation:presence", args=[past_session.pk]))
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_presence_export_is_audited_without_personal_data(coordinator_client, past_session):
+    from privacy.models import AuditEntry
+
+    RegistrationFactory(activity=past_session, name="Anna de Vries")
+    coordinator_client.get(reverse("accreditation:presence_xlsx", args=[past_session.pk]))
+
+    entry = AuditEntry.objects.get(action="presence_exported")
+    assert entry.summary == "presence exported: “Kenniscafé Dementie”"
+    assert entry.workspace_id == past_session.workspace_id
