@@ -18,6 +18,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accreditation.api import AccreditationSerializer
+from accreditation.selectors import public_accreditations
 from activities.models import Activity
 from core.permissions import can_coordinate, coordinator_workspaces
 from core.validators import validate_latitude, validate_longitude
@@ -88,6 +90,7 @@ class TourSerializer(serializers.ModelSerializer):
     problems = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
     gpx_url = serializers.SerializerMethodField()
+    accreditations = AccreditationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Tour
@@ -127,6 +130,7 @@ class TourSerializer(serializers.ModelSerializer):
             "partner_ids",
             "url",
             "gpx_url",
+            "accreditations",
         ]
         read_only_fields = [
             "id",
@@ -267,6 +271,7 @@ class TourViewSet(viewsets.ModelViewSet):
             .prefetch_related(
                 "themes",
                 Prefetch("stops", queryset=Stop.objects.select_related("partner")),
+                public_accreditations(),
             )
             .order_by("starts_at", "pk")
         )
