@@ -140,6 +140,11 @@ def _fill_workbook(workbook: Workbook, data: Presence) -> None:
                 cell = sheet.cell(row=sheet.max_row, column=column)
                 cell.number_format = "@"
                 cell.data_type = "s"
+            for cell in sheet[sheet.max_row]:
+                # openpyxl stores a string starting with "=" as a formula: a registrant's name
+                # must never run in the coordinator's spreadsheet.
+                if cell.data_type == "f":
+                    cell.data_type = "s"
         for index, header in enumerate(XLSX_HEADERS, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 2)
 

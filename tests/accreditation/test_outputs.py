@@ -213,3 +213,42 @@ def test_api_presence_lists_for_coordinator_only(client, coordinator, past_sessi
     assert anonymous.status_code == 404
     assert body["lists"] == {"big": ["01234567890"]}
     assert [row["minutes"] for row in body["rows"]] == [105, 75, 0]
+
+
+@pytest.mark.django_db
+def test_presence_xlsx_name_that_looks_like_a_formula_stays_text(past_session):
+    RegistrationFactory(activity=past_session, name='Eva =HYPERLINK("http://x")', status="attended")
+
+    content = documents.presence_xlsx(data=services.presence(activity=past_session))
+    sheet = load_workbook(io.BytesIO(content))["BIG-register"]
+    surname = next(
+        cell for row in sheet.iter_rows() for cell in row if str(cell.value).startswith("=")
+    )
+
+    assert surname.data_type == "s"
+
+
+@pytest.mark.django_db
+def test_certificate_mail_task_twice_sends_once(past_session, smtp_server):
+    from accreditation import tasks
+
+    anna, *_ = attendees(past_session)
+    services.close_attendance(activity_id=past_session.pk)
+    certificate = Certificate.objects.get(registration=anna)
+
+    first = tasks.send_certificate_mail.call(certificate_id=certificate.pk)
+    second = tasks.send_certificate_mail.call(certificate_id=certificate.pk)
+
+    assert (first, second) == ("sent", "skipped")
+    assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.django_db
+def test_api_close_attendance_for_coordinator(client, coordinator, past_session):
+    attendees(past_session)
+    client.force_login(coordinator)
+
+    response = client.post(f"/api/activities/{past_session.pk}/attendance/close/")
+
+    assert response.status_code == 200
+    assert response.json()["certificates_issued"] == 2

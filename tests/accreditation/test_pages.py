@@ -195,3 +195,21 @@ def test_presence_export_is_audited_without_personal_data(coordinator_client, pa
     entry = AuditEntry.objects.get(action="presence_exported")
     assert entry.summary == "presence exported: “Kenniscafé Dementie”"
     assert entry.workspace_id == past_session.workspace_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 5, 30])
+def test_api_presence_query_count_does_not_grow(
+    coordinator_client, past_session, django_assert_num_queries, count
+):
+    RegistrationFactory.create_batch(
+        count,
+        activity=past_session,
+        status=Registration.Status.ATTENDED,
+        checked_in_at=past_session.starts_at,
+    )
+
+    with django_assert_num_queries(8):
+        response = coordinator_client.get(f"/api/activities/{past_session.pk}/presence/")
+
+    assert len(response.json()["rows"]) == count
