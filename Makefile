@@ -48,7 +48,8 @@ pdf-deps: $(VENV)/.installed
 	@($(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1) || { \
 		echo "Installing WeasyPrint's system libraries and poppler-utils"; \
 		(apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES)) >/dev/null \
-		|| sudo sh -c 'apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES)' >/dev/null; }
+		|| sudo sh -c 'apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES)' >/dev/null \
+		|| echo "Could not install $(PDF_PACKAGES): PDFs will not render until they are installed."; }
 
 setup: pdf-deps
 
