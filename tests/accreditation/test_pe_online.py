@@ -143,3 +143,23 @@ def test_submit_presence_not_configured_for_other_workspace(past_session, settin
     with pytest.raises(pe_online.WebserviceError):
         pe_online.submit_presence(accreditation=accreditation)
     assert services.presence(activity=past_session).rows == []
+
+
+@pytest.mark.django_db
+def test_presence_page_send_button_posts_to_webservice(
+    coordinator_client, past_session, configured
+):
+    from django.urls import reverse
+
+    attended(past_session, "Anna de Vries", "01234567890")
+    attended(past_session, "Bram Bakker", "09876543210")
+
+    with StandIn(["summary_one_rejected.xml"]) as stand_in:
+        configured(stand_in.url)
+        page = coordinator_client.get(reverse("accreditation:presence", args=[past_session.pk]))
+        response = coordinator_client.post(
+            reverse("accreditation:send", args=[past_session.pk]), {"registry": "big"}, follow=True
+        )
+
+    assert "Versturen naar PE-online" in page.content.decode()
+    assert "1 geaccepteerd, 1 geweigerd" in response.content.decode()
