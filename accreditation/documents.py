@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 
 from accreditation import attendance
 from accreditation.models import Certificate
-from accreditation.registries import RULES, Registry
+from accreditation.registries import RULES, Registry, fits
 from accreditation.services import Presence, format_code
 
 CSS_TEMPLATE = "accreditation/pdf/style.css"
@@ -67,6 +67,10 @@ def _context(data: Presence) -> dict:
                         "full": row.full.get(a.registry, False),
                     }
                     for row in data.rows
+                    # A registry's list holds who reports to it: a number for it, or a
+                    # profession that fits.
+                    if a.registry in row.numbers
+                    or fits(registry=a.registry, profession=row.registration.profession)
                 ],
             }
             for a in data.accreditations

@@ -28,7 +28,7 @@ from accreditation.models import (
     PresenceSubmission,
     RegistrationRegistryNumber,
 )
-from accreditation.registries import RULES, Registry, application_due, presence_due, split_name
+from accreditation.registries import RULES, application_due, presence_due, split_name
 from activities import services as registration_services
 from activities.models import Activity, Registration
 from core.models import Workspace
@@ -292,7 +292,6 @@ def certificate_lines(*, row: AttendeeRow, data: Presence) -> list[dict]:
         lines.append(
             {
                 "registry": a.registry,
-                "registry_label": str(Registry(a.registry).label),
                 "accreditation_id": a.accreditation_id,
                 "points": str(points) if points is not None else None,
                 "hours": str(attendance.hours(min(row.minutes, data.required[a.registry]))),

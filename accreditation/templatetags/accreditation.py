@@ -6,6 +6,7 @@ from django import template
 from accreditation import services
 from accreditation.forms import DepartureForm
 from accreditation.models import Accreditation
+from accreditation.registries import Registry
 from core.permissions import coordinator_workspaces
 
 register = template.Library()
@@ -33,3 +34,9 @@ def public_accreditations(activity):
         .exclude(status=Accreditation.Status.REFUSED)
         .order_by("registry")
     )
+
+
+@register.filter
+def registry_label(code: str) -> str:
+    """A registry's name in the current language (certificates store the code)."""
+    return str(Registry(code).label) if code in Registry.values else code
