@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: demo serve dev test test-slow setup test-setup migrate lint format bench clean chromium messages prod-like load
+.PHONY: demo serve dev test test-slow setup test-setup migrate lint format bench clean chromium messages prod-like load pdf-deps
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils
 
 $(BIN)/python:
 	@if command -v pyenv >/dev/null 2>&1; then \
@@ -49,7 +50,17 @@ chromium:
 		(apt-get update -qq && apt-get install -y -qq chromium) >/dev/null \
 		|| sudo sh -c 'apt-get update -qq && apt-get install -y -qq chromium' >/dev/null; }
 
-test-setup: setup node_modules/.installed chromium
+# WeasyPrint (accreditation PDFs) needs Pango; the tests read PDFs back with pdftotext.
+pdf-deps: $(VENV)/.installed
+	@($(BIN)/python -c "import weasyprint" >/dev/null 2>&1 && command -v pdftotext >/dev/null 2>&1) || { \
+		echo "Installing WeasyPrint's system libraries and poppler-utils"; \
+		(apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES)) >/dev/null \
+		|| sudo sh -c 'apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES)' >/dev/null \
+		|| echo "Could not install $(PDF_PACKAGES): PDFs will not render until they are installed."; }
+
+setup: pdf-deps
+
+test-setup: setup node_modules/.installed chromium pdf-deps
 
 test: test-setup
 	$(BIN)/python -m pytest -n 2 -m "not slow" $(PYTEST_ARGS)

@@ -11,7 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from activities import services
+from activities import extensions, services
 from activities.filters import ActivityFilter
 from activities.models import Activity, Registration
 from activities.ratelimit import over_limit, over_registration_limits
@@ -78,6 +78,12 @@ class RegistrationInputSerializer(serializers.Serializer):
     notes = serializers.CharField(max_length=1000, required=False, allow_blank=True)
     consent = serializers.BooleanField()
     language = serializers.ChoiceField(choices=["nl", "en"], required=False)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for extension in extensions.registration_extensions():
+            fields.update(extension.api_fields())
+        return fields
 
     def validate_consent(self, value: bool) -> bool:
         if not value:
@@ -152,6 +158,14 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
                 headers={"Retry-After": "60"},
             )
+        extra, errors = extensions.clean_extensions(
+            activity=activity, profession=data["profession"], data=data
+        )
+        if errors:
+            return Response(
+                {name: [str(message)] for name, message in errors.items()},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
         registrant = services.Registrant(
             name=data["name"],
             email=data["email"],
@@ -161,6 +175,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
             bike_need=data.get("bike_need", ""),
             notes=data.get("notes", ""),
             language=data.get("language") or get_language() or "nl",
+            extra=extra,
         )
         try:
             outcome = services.register(activity_id=activity.pk, registrant=registrant)

@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from activities import extensions
 from activities.models import Activity, Registration
 from activities.services import Registrant
 from core.validators import validate_phone
@@ -53,6 +54,20 @@ class RegistrationForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["organisation"].widget.attrs["autocomplete"] = "organization"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+        consent = self.fields.pop("consent")
+        for extension in extensions.registration_extensions():
+            self.fields.update(extension.form_fields(activity=activity))
+        self.fields["consent"] = consent
+        self.extra: dict = {}
+
+    def clean(self):
+        cleaned = super().clean()
+        self.extra, errors = extensions.clean_extensions(
+            activity=self.activity, profession=cleaned.get("profession", ""), data=cleaned
+        )
+        for name, message in errors.items():
+            self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
     def registrant(self, *, language: str) -> Registrant:
         data = self.cleaned_data
@@ -65,6 +80,7 @@ class RegistrationForm(forms.Form):
             bike_need=data.get("bike_need", ""),
             notes=data.get("notes", ""),
             language=language,
+            extra=self.extra,
         )
 
 

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import OperationalError, transaction
@@ -25,6 +25,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from activities import extensions
 from activities.models import Activity, Registration
 from core.tasking import enqueue_with_transaction
 from core.vocab import PROFESSION_DOMAIN, Domain
@@ -73,6 +74,8 @@ class Registrant:
     bike_need: str = ""
     notes: str = ""
     language: str = "nl"
+    # Answers to questions other apps add (activities.extensions), saved with the registration.
+    extra: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,7 @@ def register(*, activity_id: int, registrant: Registrant, now=None) -> Outcome:
                 ),
                 consent_at=timezone.now(),
             )
+            extensions.run_created(registration=registration, extra=registrant.extra)
             _mail_on_commit(registration.pk, "confirmation" if not reason else "waitlisted")
             return Outcome(status=status, registration=registration, created=True)
 
@@ -463,6 +467,7 @@ def add_registration_by_hand(
                 status=status,
                 waitlist_reason="",
             )
+            extensions.run_created(registration=registration, extra=registrant.extra)
             _mail_on_commit(
                 registration.pk,
                 "confirmation" if status == Registration.Status.CONFIRMED else "waitlisted",

@@ -457,3 +457,16 @@ OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))
 TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
 # --- changes: notices for published activities (docs/changes.md) ---
 INSTALLED_APPS += ["changes"]
+# --- accreditation ---
+# Accreditation per registry, registry numbers, presence lists and certificates.
+INSTALLED_APPS += ["accreditation"]
+# Someone checked in this long after the start still counts from the start (the door is busy).
+ACCREDITATION_LATE_GRACE_MINUTES = int(env("ACCREDITATION_LATE_GRACE_MINUTES", "15"))
+# Attendance of accredited activities closes by itself this many days after they ended
+# (`manage.py issue_certificates`, run by run_periodic_jobs); certificates are mailed then.
+ACCREDITATION_AUTO_CLOSE_DAYS = int(env("ACCREDITATION_AUTO_CLOSE_DAYS", "1"))
+# Optional PE-online/GAIA presence webservice per workspace, with the customer's own
+# credentials: a JSON object {"<workspace slug>": {"url": ..., "user_id": ..., "user_key": ...,
+# "org_id": ...}}. Empty: presence is pasted or uploaded by hand.
+ACCREDITATION_PE_ONLINE = env("ACCREDITATION_PE_ONLINE", "{}")
+ACCREDITATION_PE_ONLINE_TIMEOUT = float(env("ACCREDITATION_PE_ONLINE_TIMEOUT", "20"))

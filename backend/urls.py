@@ -18,6 +18,7 @@ API_MODULES = [
     "impact.api",
     "feeds.api",
     "changes.api",
+    "accreditation.api",
 ]
 PAGE_MODULES = [
     "core.urls",
@@ -31,6 +32,7 @@ PAGE_MODULES = [
     "accounts.pages",
     "impact.urls",
     "changes.urls",
+    "accreditation.urls",
 ]
 
 router = DefaultRouter()

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext, ngettext
 
+from accreditation.selectors import accreditation_lines
 from activities.models import Activity
 from feeds.ical import AMSTERDAM, FeedEvent, activity_uid, serialise_calendar, stop_uid
 from feeds.selectors import FeedRow, ProgrammeStop, ThemeName, address_line, feed_rows
@@ -152,14 +153,11 @@ def activity_description(
             parts.append(_("Speakers") + f": {detail.speakers.strip()}")
         if detail.programme:
             parts.append(_("Programme") + f":\n{detail.programme.strip()}")
-        if detail.accreditation_points is not None:
-            body = f" ({detail.accrediting_body})" if detail.accrediting_body else ""
-            parts.append(
-                _("Accreditation: %(points)s points") % {"points": detail.accreditation_points}
-                + body
-            )
         if personal and detail.online_url:
             parts.append(_("Online") + f": {detail.online_url}")
+    accreditations = accreditation_lines(activity)
+    if accreditations:
+        parts.append(_("Accreditation") + ": " + "; ".join(accreditations))
     if activity.status == Activity.Status.CANCELLED:
         parts.insert(0, _("This activity has been cancelled."))
     parts.append(_("More information") + f": {url}")

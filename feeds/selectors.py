@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from accreditation.selectors import public_accreditations
 from activities.models import Activity, Registration
 from feeds.models import ImportedEvent
 from network.models import Neighbourhood, Partner
@@ -115,8 +116,6 @@ FEED_FIELDS = (
     "knowledgesession__online_url",
     "knowledgesession__speakers",
     "knowledgesession__programme",
-    "knowledgesession__accreditation_points",
-    "knowledgesession__accrediting_body",
 )
 
 
@@ -126,6 +125,7 @@ def feed_rows(activities: QuerySet[Activity]) -> list[FeedRow]:
         activities.select_related("venue_partner", "tour", "tour__end_partner", "knowledgesession")
         # Only what a VEVENT shows: the stored route and the JSON settings are large.
         .only(*FEED_FIELDS)
+        .prefetch_related(public_accreditations())
     )
     ids = activities.values("pk")
     stops: dict[int, list[ProgrammeStop]] = defaultdict(list)

@@ -44,6 +44,7 @@ JOBS: dict[str, Callable[[], str]] = {
     "send_followup_surveys": _command("send_followup_surveys"),
     "retry_mail": _command("retry_mail"),
     "requeue_abandoned_tasks": _command("requeue_abandoned_tasks"),
+    "issue_certificates": _command("issue_certificates"),
 }
 # A cache lock outlives a crashed run by at most this long.
 CACHE_LOCK_SECONDS = 15 * 60

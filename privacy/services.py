@@ -20,6 +20,7 @@ from django.db.models import CharField, Model, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
+from accreditation import services as accreditation_services
 from activities.models import Registration
 from core.models import Workspace
 from privacy.models import AuditEntry
@@ -140,6 +141,7 @@ def _anonymise_registrations(*, registrations: QuerySet[Registration], now: dt.d
     from impact.services import anonymise_for_registrations
 
     anonymise_for_registrations(registration_ids=ids, now=now)
+    accreditation_services.erase_for_registrations(registration_ids=ids, now=now)
     return len(ids)
 
 
@@ -263,6 +265,8 @@ EXPORT_FIELDS = [
     "rating_consent_to_share",
     "rating_stop_grades",
     "impact_answers",
+    "registry_numbers",
+    "certificates",
 ]
 
 
@@ -279,7 +283,7 @@ def export_person(
     registrations = (
         person_registrations(email=email, workspaces=workspaces)
         .select_related("activity__workspace", "rating")
-        .prefetch_related("rating__stop_ratings__stop__partner")
+        .prefetch_related("rating__stop_ratings__stop__partner", "registry_numbers", "certificates")
         .order_by("activity__starts_at", "pk")
     )
     records = []
@@ -326,6 +330,7 @@ def export_person(
                     else None
                 ),
                 "impact_answers": impact_answers.get(registration.pk),
+                **accreditation_services.export_for_registration(registration=registration),
             }
         )
     return records

@@ -3,6 +3,7 @@ The online meeting link is never part of it (confirmed registrants only)."""
 
 from django.utils import timezone
 
+from accreditation.api import AccreditationSerializer
 from activities.api import ActivitySerializer, ActivityViewSet
 from activities.filters import ActivityFilter
 from activities.services import with_seats
@@ -15,14 +16,15 @@ class SessionFilter(ActivityFilter):
 
 
 class SessionSerializer(ActivitySerializer):
+    accreditations = AccreditationSerializer(many=True, read_only=True)
+
     class Meta(ActivitySerializer.Meta):
         model = KnowledgeSession
         fields = [
             *ActivitySerializer.Meta.fields,
             "speakers",
             "programme",
-            "accreditation_points",
-            "accrediting_body",
+            "accreditations",
             "series",
         ]
         read_only_fields = fields
@@ -42,7 +44,7 @@ class SessionViewSet(ActivityViewSet):
                 )
             )
             .select_related("neighbourhood")
-            .prefetch_related("themes")
+            .prefetch_related("themes", "accreditations")
             .order_by("starts_at", "pk")
         )
 

@@ -12,7 +12,8 @@ from sessions import services
 from sessions.models import KnowledgeSession, SessionSeries
 
 SINGLE = [
-    # (title, days from today, hour, theme slug, capacity, online, speakers, points)
+    # (title, days from today, hour, theme slug, capacity, online, speakers); accreditation
+    # points are seeded by accreditation.demo
     (
         "Kenniscafé Geldzorgen herkennen in de spreekkamer",
         12,
@@ -21,7 +22,6 @@ SINGLE = [
         30,
         False,
         "Ingrid Kok (schuldhulpverlening Madi) en huisarts Tom Verbeek",
-        "2",
     ),
     (
         "Kenniscafé Eenzaamheid onder ouderen",
@@ -31,7 +31,6 @@ SINGLE = [
         25,
         True,
         "Fleur Hendriks, ouderenadviseur",
-        None,
     ),
     (
         "Kenniscafé Mentale gezondheid jongeren",
@@ -41,9 +40,8 @@ SINGLE = [
         20,
         True,
         "Samira Ouali (POH-GGZ) en jongerenwerker Dennis Mol",
-        "1.5",
     ),
-    ("Kenniscafé Mantelzorg en werk", -30, 16, "mantelzorg", 25, False, "Petra de Wit", None),
+    ("Kenniscafé Mantelzorg en werk", -30, 16, "mantelzorg", 25, False, "Petra de Wit"),
     (
         "Kenniscafé Dementievriendelijke wijk",
         -75,
@@ -52,7 +50,6 @@ SINGLE = [
         30,
         False,
         "Alzheimer Nederland",
-        "2",
     ),
     (
         "Kenniscafé Taal en gezondheid",
@@ -62,7 +59,6 @@ SINGLE = [
         20,
         False,
         "Stichting Lezen & Schrijven",
-        None,
     ),
 ]
 SERIES_TITLE = "Kenniscafé Positieve Gezondheid"
@@ -85,9 +81,7 @@ def seed(*, stdout) -> None:
     partners = list(Partner.objects.filter(workspace=workspace, is_active=True).order_by("pk")[:6])
     today = timezone.localdate()
     created = 0
-    for index, (title, days, hour, theme_slug, capacity, online, speakers, points) in enumerate(
-        SINGLE
-    ):
+    for index, (title, days, hour, theme_slug, capacity, online, speakers) in enumerate(SINGLE):
         if KnowledgeSession.objects.filter(workspace=workspace, title=title).exists():
             continue
         starts_at = timezone.make_aware(
@@ -115,8 +109,6 @@ def seed(*, stdout) -> None:
             "online_url": "https://meet.example.org/wijktour-kenniscafe" if online else "",
             "speakers": speakers,
             "programme": "Inloop met koffie\nInleiding\nCasussen in kleine groepen\nAfsluiting",
-            "accreditation_points": points,
-            "accrediting_body": "Accreditatiebureau Algemene Gezondheidszorg" if points else "",
             "status": Activity.Status.PUBLISHED,
             "domain_caps": {"medisch": 60} if index == 0 else {},
         }

@@ -52,8 +52,6 @@ class KnowledgeSessionForm(forms.ModelForm):
             "domain_reserved",
             "speakers",
             "programme",
-            "accreditation_points",
-            "accrediting_body",
         ]
         widgets = {
             "starts_at": DATETIME_WIDGET,

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import Activity
@@ -36,10 +35,7 @@ class KnowledgeSession(Activity):
     online_url = models.URLField(_("online meeting link"), blank=True)
     speakers = models.TextField(_("speakers"), blank=True)
     programme = models.TextField(_("programme"), blank=True)
-    accreditation_points = models.DecimalField(
-        _("accreditation points"), max_digits=4, decimal_places=1, null=True, blank=True
-    )
-    accrediting_body = models.CharField(_("accrediting body"), max_length=200, blank=True)
+    # Accreditation (points per registry) lives in the accreditation app.
     series = models.ForeignKey(
         SessionSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="sessions"
     )
@@ -47,12 +43,6 @@ class KnowledgeSession(Activity):
     class Meta:
         verbose_name = _("kenniscafé")
         verbose_name_plural = _("kenniscafés")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(accreditation_points__isnull=True) | Q(accreditation_points__gte=0),
-                name="accreditation_points_non_negative",
-            ),
-        ]
 
     def save(self, *args, **kwargs) -> None:
         self.kind = Activity.Kind.SESSION

@@ -37,8 +37,6 @@ COPIED_FIELDS = (
     "online_url",
     "speakers",
     "programme",
-    "accreditation_points",
-    "accrediting_body",
 )
 
 

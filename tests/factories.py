@@ -296,3 +296,27 @@ class PartnerSignalFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     month = dt.date(2026, 1, 1)
     via_professional = 4
+
+
+# --- accreditation ---
+from accreditation.models import Accreditation, RegistrationRegistryNumber  # noqa: E402
+
+
+class AccreditationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accreditation
+
+    activity = factory.SubFactory(KnowledgeSessionFactory)
+    registry = "big"
+    accreditation_id = factory.Sequence(lambda n: f"{460000 + n}")
+    points = 2
+    status = Accreditation.Status.GRANTED
+
+
+class RegistryNumberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegistrationRegistryNumber
+
+    registration = factory.SubFactory(RegistrationFactory)
+    registry = "big"
+    number = factory.Sequence(lambda n: f"{n:011d}")

@@ -19,6 +19,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accreditation.api import AccreditationSerializer
+from accreditation.selectors import public_accreditations
 from activities.models import Activity
 from changes import services as change_services
 from changes.api import (
@@ -152,6 +154,7 @@ class TourSerializer(serializers.ModelSerializer):
         "with a `preview` of who is notified, and saves nothing, unless this is true. "
         "POST /api/tours/{id}/preview/ asks the same without trying.",
     )
+    accreditations = AccreditationSerializer(many=True, read_only=True)
 
     class Meta:
         model = Tour
@@ -194,6 +197,7 @@ class TourSerializer(serializers.ModelSerializer):
             "gpx_url",
             "version",
             "confirm",
+            "accreditations",
         ]
         read_only_fields = [
             "id",
@@ -388,6 +392,7 @@ class TourViewSet(viewsets.ModelViewSet):
             .prefetch_related(
                 "themes",
                 Prefetch("stops", queryset=Stop.objects.select_related("partner")),
+                public_accreditations(),
             )
             .order_by("starts_at", "pk")
         )

@@ -88,6 +88,7 @@ def test_run_periodic_jobs_runs_every_job():
         "send_followup_surveys",
         "retry_mail",
         "requeue_abandoned_tasks",
+        "issue_certificates",
     ]
     assert lines[1] == "send_reminders: 0 reminder(s) queued."
 

@@ -42,8 +42,6 @@ def form_data(workspace, **extra) -> dict:
         "domain_reserved": "{}",
         "speakers": "Mieke Bakker, mantelzorgconsulent",
         "programme": "15:00 Inloop\n15:30 Verhalen",
-        "accreditation_points": "2",
-        "accrediting_body": "Accreditatiebureau Sociaal Domein",
         **extra,
     }
 

@@ -19,6 +19,7 @@ DEMO_MODULES = [
     "ratings.demo",
     "feeds.demo",
     "impact.demo",
+    "accreditation.demo",
 ]
 
 
