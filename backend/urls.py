@@ -27,6 +27,7 @@ PAGE_MODULES = [
     "feeds.urls",
     "privacy.urls",
     "accounts.pages",
+    "opendata.urls",
 ]
 
 router = DefaultRouter()

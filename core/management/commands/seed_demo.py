@@ -17,6 +17,7 @@ DEMO_MODULES = [
     "activities.demo",
     "ratings.demo",
     "feeds.demo",
+    "opendata.demo",
 ]
 
 
