@@ -16,6 +16,7 @@ API_MODULES = [
     "sessions.api",
     "ratings.api",
     "feeds.api",
+    "opendata.api",
 ]
 PAGE_MODULES = [
     "core.urls",

@@ -7,11 +7,14 @@ fixed number of queries (whatever the number of partners); building the JSON is 
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Prefetch, QuerySet
-from django.utils import translation
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from core.models import Workspace
@@ -129,3 +132,178 @@ def export_workspace(*, workspace: Workspace) -> dict:
             "taxonomies": taxonomies,
             "taxonomy_terms": terms,
         }
+
+
+# ---------------------------------------------------------------------------------------
+# Queries behind /api/hsds/
+# ---------------------------------------------------------------------------------------
+
+PARTNER_KINDS = ("organization", "service", "location", "service_at_location")
+
+
+class HsdsQueryError(Exception):
+    """A query parameter the API cannot use; `errors` maps parameter names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+def _parse_uuid(value: str) -> str | None:
+    try:
+        return str(uuid.UUID(value))
+    except (ValueError, AttributeError):
+        return None
+
+
+def resolve_partner_id(*, hsds_id: str, kinds: Iterable[str] = PARTNER_KINDS) -> int | None:
+    """The pk of the active partner one of whose records has this HSDS id (None if none).
+
+    Stored ids are one indexed query; derived ids are recomputed for the active partners,
+    which is cheap (uuid5 over a few thousand keys) and needs no table of its own.
+    """
+    wanted = _parse_uuid(hsds_id)
+    if wanted is None:
+        return None
+    kinds = tuple(kinds)
+    stored = (
+        HsdsIdentity.objects.filter(uuid=wanted, kind__in=kinds).values_list("key", flat=True)
+    ).first()
+    if stored is not None:
+        return int(stored) if Partner.objects.filter(pk=stored, is_active=True).exists() else None
+    rows = Partner.objects.filter(is_active=True).values_list("pk", "workspace__slug")
+    namespaces: dict[str, uuid.UUID] = {}
+    for pk, slug in rows:
+        namespace = namespaces.setdefault(slug, hsds.workspace_namespace(slug))
+        for kind in kinds:
+            if str(uuid.uuid5(namespace, f"{kind}:{pk}")) == wanted:
+                return pk
+    return None
+
+
+def resolve_term(*, term_id: str) -> tuple[str, str] | None:
+    """('theme', slug) or ('domain', code) for a taxonomy term id."""
+    wanted = _parse_uuid(term_id)
+    if wanted is None:
+        return None
+    stored = HsdsIdentity.objects.filter(uuid=wanted, kind__in=["theme", "domain"]).first()
+    if stored is not None:
+        return stored.kind, stored.key
+    ids = hsds.Ids(workspace_slug="")
+    for slug in Theme.objects.values_list("slug", flat=True):
+        if ids.get("theme", slug) == wanted:
+            return "theme", slug
+    for code in Domain.values:
+        if ids.get("domain", code) == wanted:
+            return "domain", code
+    return None
+
+
+def filter_published(
+    partners: QuerySet[Partner],
+    *,
+    search: str = "",
+    workspace: str = "",
+    neighbourhood: str = "",
+    theme: str = "",
+    taxonomy_term_id: str = "",
+    taxonomy_id: str = "",
+    organization_id: str = "",
+    modified_after: str = "",
+) -> QuerySet[Partner]:
+    """The filters of the HSDS list endpoints. Unknown ids match nothing; malformed values
+    raise HsdsQueryError with a message per parameter."""
+    errors: dict[str, list[str]] = {}
+    if workspace:
+        partners = partners.filter(workspace__slug=workspace)
+    if neighbourhood:
+        partners = partners.filter(
+            Q(neighbourhoods__slug=neighbourhood) | Q(neighbourhoods__cbs_code=neighbourhood)
+        )
+    if theme:
+        partners = partners.filter(themes__slug=theme)
+    if taxonomy_term_id:
+        term = resolve_term(term_id=taxonomy_term_id)
+        if term is None:
+            partners = partners.none()
+        elif term[0] == "theme":
+            partners = partners.filter(themes__slug=term[1])
+        else:
+            partners = partners.filter(domain=term[1])
+    if taxonomy_id:
+        ids = hsds.Ids(workspace_slug="")
+        if taxonomy_id == ids.get("taxonomy", hsds.THEME_TAXONOMY):
+            partners = partners.filter(themes__isnull=False)
+        elif taxonomy_id != ids.get("taxonomy", hsds.DOMAIN_TAXONOMY):
+            partners = partners.none()
+    if organization_id:
+        pk = resolve_partner_id(hsds_id=organization_id, kinds=["organization"])
+        partners = partners.filter(pk=pk) if pk else partners.none()
+    if modified_after:
+        moment = _parse_moment(modified_after)
+        if moment is None:
+            errors["modified_after"] = [
+                _("Use an ISO 8601 date or date-time, e.g. 2026-01-31T00:00:00Z.")
+            ]
+        else:
+            if timezone.is_naive(moment):
+                moment = timezone.make_aware(moment, dt.UTC)
+            partners = partners.filter(updated_at__gte=moment)
+    if search:
+        partners = partners.filter(
+            Q(name__icontains=search)
+            | Q(short_description__icontains=search)
+            | Q(description__icontains=search)
+            | Q(target_groups__icontains=search)
+            | Q(referral_info__icontains=search)
+        )
+    if errors:
+        raise HsdsQueryError(errors)
+    return partners.distinct() if (neighbourhood or theme or taxonomy_id) else partners
+
+
+def _parse_moment(value: str) -> dt.datetime | None:
+    try:
+        moment = parse_datetime(value)
+        if moment is None and len(value) == 10:
+            day = parse_date(value)
+            moment = dt.datetime.combine(day, dt.time.min) if day else None
+    except ValueError:
+        return None
+    return moment
+
+
+def parse_paging(params: dict, *, default: int = 50, maximum: int = 200) -> tuple[int, int]:
+    """page and per_page from the query, 1-based; malformed ones raise HsdsQueryError."""
+    errors: dict[str, list[str]] = {}
+    values = {}
+    for name, fallback, ceiling in (("page", 1, None), ("per_page", default, maximum)):
+        raw = params.get(name, "")
+        if raw in ("", None):
+            values[name] = fallback
+            continue
+        try:
+            value = int(raw)
+        except (TypeError, ValueError):
+            errors[name] = [_("Must be a whole number of 1 or more.")]
+            continue
+        if value < 1:
+            errors[name] = [_("Must be a whole number of 1 or more.")]
+        elif ceiling and value > ceiling:
+            errors[name] = [_("At most %(max)s per page.") % {"max": ceiling}]
+        else:
+            values[name] = value
+    if errors:
+        raise HsdsQueryError(errors)
+    return values["page"], values["per_page"]
+
+
+def page_of_partners(
+    partners: QuerySet[Partner], *, page_number: int, per_page: int
+) -> tuple[list[Partner], int, dict[int, hsds.Ids]]:
+    """One page of partners (prefetched), the total and the Ids of their workspaces."""
+    total = partners.count()
+    start = (page_number - 1) * per_page
+    rows = list(partners[start : start + per_page]) if start < total else []
+    workspaces = {p.workspace_id: p.workspace for p in rows}.values()
+    return rows, total, load_ids(workspaces=workspaces)
