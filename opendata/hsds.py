@@ -283,10 +283,11 @@ def build_service(
     )
     service["service_areas"] = []
     for neighbourhood in neighbourhoods:
-        area_id = ids.get("neighbourhood", neighbourhood.pk)
+        # Keyed by what the file itself says, so an importer derives the same id.
+        area_key = neighbourhood.cbs_code or neighbourhood.name
         area = _compact(
             {
-                "id": child_id(service_id, f"area:{area_id}"),
+                "id": child_id(service_id, f"area:{area_key}"),
                 "service_id": service_id,
                 "name": neighbourhood.name,
                 "description": neighbourhood.municipality,

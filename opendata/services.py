@@ -96,7 +96,7 @@ def build_service_record(*, partner: Partner, ids: hsds.Ids, nested: bool = Fals
         partner=partner,
         ids=ids,
         themes=sorted(partner.themes.all(), key=lambda t: t.slug),
-        neighbourhoods=sorted(partner.neighbourhoods.all(), key=lambda n: n.pk),
+        neighbourhoods=sorted(partner.neighbourhoods.all(), key=lambda n: (n.name, n.cbs_code)),
         windows=partner.visiting_windows.all(),
         schedule_description=_labels()["schedule"],
     )
