@@ -186,9 +186,7 @@ class _Importer:
                 keys = Contact.objects.filter(partner__workspace=self.workspace)
             else:
                 keys = Partner.objects.filter(workspace=self.workspace)
-            self.derived[kind] = {
-                ids.get(kind, pk): pk for pk in keys.values_list("pk", flat=True)
-            }
+            self.derived[kind] = {ids.get(kind, pk): pk for pk in keys.values_list("pk", flat=True)}
         return self.derived[kind].get(hsds_id)
 
     def _remember(self, kind: str, key: object, hsds_id: str) -> None:
