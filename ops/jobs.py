@@ -41,6 +41,7 @@ JOBS: dict[str, Callable[[], str]] = {
     "send_reminders": _command("send_reminders"),
     "send_rating_invitations": _command("send_rating_invitations"),
     "import_partner_feeds": _command("import_partner_feeds"),
+    "send_partner_reviews": _command("send_partner_reviews"),
 }
 # A cache lock outlives a crashed run by at most this long.
 CACHE_LOCK_SECONDS = 15 * 60

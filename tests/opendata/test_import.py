@@ -91,7 +91,7 @@ def _problems(workspace, data) -> list[str]:
 @pytest.mark.django_db
 def test_import_document_refuses_text_that_is_not_json():
     assert _problems(WorkspaceFactory(), "{nope") == [
-        "$: Not JSON: Expecting property name enclosed in double quotes (line 1, column 2)."
+        "$: Geen JSON: Expecting property name enclosed in double quotes (regel 1, kolom 2)."
     ]
 
 
@@ -100,7 +100,7 @@ def test_import_document_refuses_too_large_file(settings):
     settings.HSDS_IMPORT_MAX_BYTES = 10
 
     assert _problems(WorkspaceFactory(), '{"services": []}') == [
-        "$: The file is 16 bytes; the limit is 10 bytes."
+        "$: Het bestand is 16 bytes; de grens is 10 bytes."
     ]
 
 

@@ -85,6 +85,7 @@ def test_run_periodic_jobs_runs_every_job():
         "send_reminders",
         "send_rating_invitations",
         "import_partner_feeds",
+        "send_partner_reviews",
     ]
     assert lines[1] == "send_reminders: 0 reminder(s) queued."
 
