@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone, translation
@@ -19,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from core.models import Workspace
 from core.vocab import Domain
-from network.models import Contact, Partner, Theme
-from opendata import hsds
+from network.models import Contact, Neighbourhood, Partner, Theme
+from opendata import hsds, referral
 from opendata.models import HsdsIdentity
 
 # ---------------------------------------------------------------------------------------
@@ -307,3 +308,83 @@ def page_of_partners(
     rows = list(partners[start : start + per_page]) if start < total else []
     workspaces = {p.workspace_id: p.workspace for p in rows}.values()
     return rows, total, load_ids(workspaces=workspaces)
+
+
+# ---------------------------------------------------------------------------------------
+# Referral search (for professionals)
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralResult:
+    partner: Partner
+    distance_km: float | None
+    open_now: bool
+
+
+def resolve_place(*, text: str, workspace: Workspace | None = None) -> referral.Place | None:
+    """A postcode (PC4 table, else the centroid of partners in that PC4 area) or a
+    neighbourhood (name or slug) as a point; None when unknown."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    pc4 = referral.postcode4(text)
+    if pc4:
+        if pc4 in referral.POSTCODE4_CENTROIDS:
+            lat, lon = referral.POSTCODE4_CENTROIDS[pc4]
+            return referral.Place(label=pc4, latitude=lat, longitude=lon)
+        points = Partner.objects.filter(postcode__startswith=pc4).values_list(
+            "latitude", "longitude"
+        )
+        middle = referral.centroid(points)
+        if middle is None:
+            return None
+        return referral.Place(label=pc4, latitude=middle[0], longitude=middle[1])
+    neighbourhoods = Neighbourhood.objects.filter(Q(name__iexact=text) | Q(slug=text.lower()))
+    if workspace is not None:
+        neighbourhoods = neighbourhoods.filter(workspace=workspace)
+    found = neighbourhoods.first()
+    if found is None:
+        return None
+    return referral.Place(label=found.name, latitude=found.latitude, longitude=found.longitude)
+
+
+def search_referrals(
+    *,
+    workspace: Workspace | None = None,
+    theme: str = "",
+    place: referral.Place | None = None,
+    open_at: dt.datetime | None = None,
+    open_on: int | None = None,
+    limit: int = 50,
+) -> list[ReferralResult]:
+    """Active partners for a need (theme), nearest to the place first, optionally only those
+    open at a local moment or on a weekday. Three queries whatever the number of partners."""
+    partners = Partner.objects.filter(is_active=True).prefetch_related("visiting_windows", "themes")
+    if workspace is not None:
+        partners = partners.filter(workspace=workspace)
+    if theme:
+        partners = partners.filter(themes__slug=theme)
+    now = timezone.localtime()
+    results = []
+    for partner in partners.order_by("name", "pk"):
+        windows = partner.visiting_windows.all()
+        if open_at is not None and not referral.is_open(windows, open_at):
+            continue
+        if open_on is not None and not referral.open_on_day(windows, open_on):
+            continue
+        distance = (
+            referral.distance_km(
+                (place.latitude, place.longitude), (partner.latitude, partner.longitude)
+            )
+            if place
+            else None
+        )
+        results.append(
+            ReferralResult(
+                partner=partner, distance_km=distance, open_now=referral.is_open(windows, now)
+            )
+        )
+    if place is not None:
+        results.sort(key=lambda r: r.distance_km)
+    return results[:limit]

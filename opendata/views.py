@@ -1,12 +1,22 @@
-"""Public pages of the open data: the partner's review link."""
+"""Public pages of the open data: the partner's review link and the referral search."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.cache import never_cache
+import datetime as dt
 
-from opendata.forms import ReviewForm
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from core.models import Workspace
+from network.models import Theme
+from opendata.forms import ReferralSearchForm, ReviewForm
+from opendata.models import PublishingSettings
 from opendata.reviews import (
     ReviewLinkError,
     confirm_entry,
@@ -14,6 +24,7 @@ from opendata.reviews import (
     propose_changes,
     review_for_token,
 )
+from opendata.services import resolve_place, search_referrals
 
 
 @never_cache
@@ -47,4 +58,65 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
         },
     )
     response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _referral_context(request: HttpRequest, *, workspace: Workspace | None) -> dict:
+    themes = Theme.objects.filter(partners__is_active=True)
+    if workspace is not None:
+        themes = themes.filter(partners__workspace=workspace)
+    themes = list(themes.distinct().order_by("name"))
+    form = ReferralSearchForm(request.GET or None, themes=themes)
+    context = {"form": form, "workspace": workspace, "searched": False}
+    if not form.is_bound or not form.is_valid():
+        return context
+    data = form.cleaned_data
+    place = resolve_place(text=data["place"], workspace=workspace)
+    if data["place"] and place is None:
+        form.add_error("place", _("We do not know this postcode or neighbourhood."))
+        return context
+    open_at, open_on = None, None
+    if data["when"] == form.WHEN_NOW:
+        open_at = timezone.localtime()
+    elif data["when"] == form.WHEN_DAY:
+        if data["time"]:
+            today = timezone.localdate()
+            day = today + dt.timedelta(days=(data["day"] - today.weekday()) % 7)
+            open_at = dt.datetime.combine(day, data["time"])
+        else:
+            open_on = data["day"]
+    context.update(
+        searched=True,
+        place=place,
+        results=search_referrals(
+            workspace=workspace,
+            theme=data["theme"],
+            place=place,
+            open_at=open_at,
+            open_on=open_on,
+        ),
+    )
+    return context
+
+
+def referral_search(request: HttpRequest) -> HttpResponse:
+    """Find where to refer: public, for professionals."""
+    return render(request, "opendata/referral.html", _referral_context(request, workspace=None))
+
+
+@xframe_options_exempt
+def referral_embed(request: HttpRequest, workspace: str) -> HttpResponse:
+    """The referral search of one workspace for an iframe on the sites its coordinators list
+    (CSP frame-ancestors); our own static files only, no scripts at all."""
+    found = get_object_or_404(Workspace, slug=workspace)
+    context = _referral_context(request, workspace=found)
+    settings_row = PublishingSettings.objects.filter(workspace=found).first()
+    ancestors = settings_row.frame_ancestor_list if settings_row else []
+    response = render(request, "opendata/referral_embed.html", context)
+    response._csp_config = {
+        **settings.SECURE_CSP,
+        "script-src": [CSP.NONE],
+        "frame-ancestors": [CSP.SELF, *ancestors],
+        "form-action": [CSP.SELF],
+    }
     return response

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_POST
 
 from core.models import Workspace
 from core.permissions import coordinator_workspaces, is_coordinator
-from opendata.forms import HsdsImportForm
+from opendata.forms import EmbedSettingsForm, HsdsImportForm
 from opendata.imports import HsdsImportError, import_document
-from opendata.models import ChangeProposal
+from opendata.models import ChangeProposal, PublishingSettings
 from opendata.reviews import (
     approve_proposal,
     pending_proposals,
@@ -59,6 +59,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     """Open data for coordinators: export, import, stale entries and proposed changes."""
     workspace = _coordinator_workspace(request)
     proposals = list(pending_proposals(workspace=workspace))
+    publishing = PublishingSettings.objects.filter(workspace=workspace).first()
+    embed_form = EmbedSettingsForm(
+        initial={"frame_ancestors": publishing.frame_ancestors if publishing else ""}
+    )
     return render(
         request,
         "opendata/manage/overview.html",
@@ -69,6 +73,10 @@ def overview(request: HttpRequest) -> HttpResponse:
             "cutoff": stale_cutoff(),
             "months": settings.PARTNER_REVIEW_MONTHS,
             "proposals": [(p, proposal_diff(proposal=p)) for p in proposals],
+            "embed_form": embed_form,
+            "embed_url": request.build_absolute_uri(
+                reverse("opendata:refer_embed", kwargs={"workspace": workspace.slug})
+            ),
         },
     )
 
@@ -138,3 +146,19 @@ def decide_proposal(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("The proposal is rejected."))
     url = reverse("opendata:overview") + f"?workspace={proposal.partner.workspace.slug}"
     return redirect(url)
+
+
+@login_required
+@require_POST
+def embed_settings(request: HttpRequest) -> HttpResponse:
+    workspace = _coordinator_workspace(request)
+    form = EmbedSettingsForm(request.POST)
+    if form.is_valid():
+        PublishingSettings.objects.update_or_create(
+            workspace=workspace, defaults={"frame_ancestors": form.cleaned_data["frame_ancestors"]}
+        )
+        messages.success(request, _("The list of sites is saved."))
+    else:
+        for error in form.errors["frame_ancestors"]:
+            messages.error(request, error)
+    return redirect(reverse("opendata:overview") + f"?workspace={workspace.slug}")
