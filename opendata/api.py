@@ -23,6 +23,7 @@ from network.models import Partner
 from opendata import hsds
 from opendata.services import (
     HsdsQueryError,
+    attach_relations,
     build_organization_record,
     build_service_record,
     build_taxonomy_documents,
@@ -122,6 +123,7 @@ def _one_partner(hsds_id: str, kinds: list[str]) -> tuple[Partner, hsds.Ids] | N
     partner = published_partners().filter(pk=pk).first() if pk else None
     if partner is None:
         return None
+    attach_relations([partner])
     return partner, load_ids(workspaces=[partner.workspace])[partner.workspace_id]
 
 

@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 
 HSDS_VERSION = "3.0"
 PROFILE_URI = "https://wijktour.nl/hsds/profile/nl-sociale-kaart/1.0"
@@ -66,8 +67,21 @@ def workspace_namespace(slug: str) -> uuid.UUID:
     return uuid.uuid5(uuid.NAMESPACE_URL, f"https://wijktour.nl/hsds/workspace/{slug}")
 
 
+@lru_cache(maxsize=8192)
+def _as_uuid(value: str) -> uuid.UUID:
+    return uuid.UUID(value)
+
+
+# A pure function of its arguments, called a dozen times per record: remembering the recent
+# ones saves a good part of building an API page.
+@lru_cache(maxsize=32768)
 def child_id(parent: str, suffix: str) -> str:
-    return str(uuid.uuid5(uuid.UUID(parent), suffix))
+    return str(uuid.uuid5(_as_uuid(parent), suffix))
+
+
+@lru_cache(maxsize=32768)
+def derived_id(namespace: uuid.UUID, name: str) -> str:
+    return str(uuid.uuid5(namespace, name))
 
 
 @dataclass
@@ -85,7 +99,7 @@ class Ids:
         if found:
             return found
         namespace = TAXONOMY_NAMESPACE if kind in TAXONOMY_KINDS else self._namespace
-        return str(uuid.uuid5(namespace, f"{kind}:{key}"))
+        return derived_id(namespace, f"{kind}:{key}")
 
 
 # Taxonomy records are keyed by slug or code, never by a database key.
@@ -261,6 +275,7 @@ def build_service(
     neighbourhoods: Iterable,
     windows: Iterable,
     schedule_description: str,
+    domain_label: str,
 ) -> dict:
     service_id = ids.get("service", partner.pk)
     service = _compact(
@@ -296,7 +311,7 @@ def build_service(
             }
         )
         service["service_areas"].append(area)
-    terms = [("domain", partner.domain, partner.get_domain_display())]
+    terms = [("domain", partner.domain, domain_label)]
     terms += [("theme", t.slug, t.name) for t in themes]
     service["attributes"] = []
     for kind, key, label in terms:
