@@ -57,7 +57,9 @@ def review(request: HttpRequest, token: str) -> HttpResponse:
             "editing": request.method == "POST" or request.GET.get("edit") == "1",
         },
     )
-    response["Referrer-Policy"] = "no-referrer"
+    # The token is in the URL: never send it to another site (no-referrer would make the
+    # browser send Origin: null, which fails the CSRF origin check on our own forms).
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
