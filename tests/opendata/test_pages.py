@@ -99,3 +99,24 @@ def test_overview_lists_stale_entries_with_constant_queries(
         body = client.get("/manage/open-data/").content.decode()
 
     assert body.count("<td>nog nooit</td>") == 12
+
+
+@pytest.mark.django_db
+def test_contact_form_opts_contact_into_review_mails_and_publication(client):
+    partner = PartnerFactory()
+    editor = UserFactory()
+    partner.editors.add(editor)
+    client.force_login(editor)
+
+    client.post(
+        f"/manage/partners/{partner.slug}/contacts/",
+        {
+            "name": "Balie",
+            "email": "balie@example.org",
+            "is_public": "on",
+            "receives_review_requests": "on",
+        },
+    )
+
+    contact = partner.contacts.get()
+    assert (contact.is_public, contact.receives_review_requests) == (True, True)
