@@ -280,6 +280,17 @@ def filter_published(
     """The filters of the HSDS list endpoints. Unknown ids match nothing; malformed values
     raise HsdsQueryError with a message per parameter."""
     errors: dict[str, list[str]] = {}
+    values = {
+        "search": search, "workspace": workspace, "neighbourhood": neighbourhood,
+        "theme": theme, "taxonomy_term_id": taxonomy_term_id, "taxonomy_id": taxonomy_id,
+        "organization_id": organization_id, "modified_after": modified_after,
+    }  # fmt: skip
+    for name, value in values.items():
+        # PostgreSQL refuses NUL in a string literal; say so instead of failing.
+        if "\x00" in value:
+            errors[name] = [_("Null characters are not allowed.")]
+    if errors:
+        raise HsdsQueryError(errors)
     if workspace:
         partners = partners.filter(workspace__slug=workspace)
     if neighbourhood:

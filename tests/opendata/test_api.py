@@ -127,6 +127,7 @@ def test_hsds_detail_unknown_id_is_404_json(client, db):
         ({"per_page": "100000"}, "per_page"),
         ({"modified_after": "gisteren"}, "modified_after"),
         ({"modified_after": "2026-13-45"}, "modified_after"),
+        ({"search": "a\x00b"}, "search"),
     ],
 )
 def test_hsds_services_bad_parameter_is_400_json(client, db, query, field):
