@@ -109,10 +109,10 @@ def _partners(request: Request):
     )
 
 
-def _partner_page(request: Request, build) -> Response:
+def _partner_page(request: Request, build, *, contacts: bool = True) -> Response:
     page_number, per_page = parse_paging(request.query_params)
     rows, total, ids = page_of_partners(
-        _partners(request), page_number=page_number, per_page=per_page
+        _partners(request), page_number=page_number, per_page=per_page, contacts=contacts
     )
     items = [build(partner, ids[partner.workspace_id]) for partner in rows]
     return Response(hsds.page(items=items, total=total, page_number=page_number, per_page=per_page))
@@ -155,7 +155,9 @@ class ServiceListView(HsdsView):
     def get(self, request: Request) -> Response:
         nested = _truthy(request.query_params.get("full"))
         return _partner_page(
-            request, lambda p, ids: build_service_record(partner=p, ids=ids, nested=nested)
+            request,
+            lambda p, ids: build_service_record(partner=p, ids=ids, nested=nested),
+            contacts=nested,
         )
 
 
@@ -239,7 +241,9 @@ class ServiceAtLocationListView(HsdsView):
     )
     def get(self, request: Request) -> Response:
         full = _truthy(request.query_params.get("full"))
-        return _partner_page(request, lambda p, ids: _service_at_location(p, ids, full))
+        return _partner_page(
+            request, lambda p, ids: _service_at_location(p, ids, full), contacts=False
+        )
 
 
 class ServiceAtLocationDetailView(HsdsView):

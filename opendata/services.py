@@ -81,7 +81,7 @@ class _ContactRow:
     email: str
 
 
-def attach_relations(partners: list[Partner]) -> list[Partner]:
+def attach_relations(partners: list[Partner], *, contacts: bool = True) -> list[Partner]:
     """Load what the builders read for these partners in four flat queries (plain rows, no
     model instances: at a page of 50 that is most of the time saved) and attach them as
     hsds_themes, hsds_areas, hsds_windows and public_contacts, each in publishing order."""
@@ -89,7 +89,7 @@ def attach_relations(partners: list[Partner]) -> list[Partner]:
     themes: dict[int, list] = defaultdict(list)
     areas: dict[int, list] = defaultdict(list)
     windows: dict[int, list] = defaultdict(list)
-    contacts: dict[int, list] = defaultdict(list)
+    public: dict[int, list] = defaultdict(list)
     theme_rows = Partner.themes.through.objects.filter(partner_id__in=ids).values_list(
         "partner_id", "theme__slug", "theme__name"
     )
@@ -115,13 +115,13 @@ def attach_relations(partners: list[Partner]) -> list[Partner]:
         .order_by("name", "pk")
         .values_list("partner_id", "pk", "name", "role", "phone", "email")
     )
-    for partner_id, *contact in contact_rows:
-        contacts[partner_id].append(_ContactRow(*contact))
+    for partner_id, *contact in contact_rows if contacts else []:
+        public[partner_id].append(_ContactRow(*contact))
     for partner in partners:
         partner.hsds_themes = sorted(themes[partner.pk], key=lambda t: t.slug)
         partner.hsds_areas = sorted(areas[partner.pk], key=lambda a: (a.name, a.cbs_code))
         partner.hsds_windows = windows[partner.pk]
-        partner.public_contacts = contacts[partner.pk]
+        partner.public_contacts = public[partner.pk]
     return partners
 
 
@@ -376,12 +376,13 @@ def parse_paging(params: dict, *, default: int = 50, maximum: int = 200) -> tupl
 
 
 def page_of_partners(
-    partners: QuerySet[Partner], *, page_number: int, per_page: int
+    partners: QuerySet[Partner], *, page_number: int, per_page: int, contacts: bool = True
 ) -> tuple[list[Partner], int, dict[int, hsds.Ids]]:
     """One page of partners (prefetched), the total and the Ids of their workspaces."""
     total = partners.count()
     start = (page_number - 1) * per_page
-    rows = attach_relations(list(partners[start : start + per_page])) if start < total else []
+    rows = list(partners[start : start + per_page]) if start < total else []
+    attach_relations(rows, contacts=contacts)
     workspaces = {p.workspace_id: p.workspace for p in rows}.values()
     return rows, total, load_ids(workspaces=workspaces)
 
