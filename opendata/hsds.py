@@ -247,24 +247,25 @@ def build_organization(*, partner, ids: Ids, contacts: Iterable) -> dict:
 
 
 def build_schedules(*, service_id: str, windows: Iterable, description: str) -> list[dict]:
-    return [
-        {
-            "id": child_id(
-                service_id, f"schedule:{w.weekday}:{w.opens_at:%H:%M}:{w.closes_at:%H:%M}"
-            ),
-            "service_id": service_id,
-            "freq": "WEEKLY",
-            "wkst": "MO",
-            "interval": 1,
-            "byday": WEEKDAY_CODES[w.weekday],
-            "opens_at": f"{w.opens_at:%H:%M}",
-            "closes_at": f"{w.closes_at:%H:%M}",
-            "timezone": TIMEZONE_OFFSET,
-            "description": description,
-            "attending_type": "in_person",
-        }
-        for w in windows
-    ]
+    schedules = []
+    for w in windows:
+        opens, closes = w.opens_at.isoformat("minutes"), w.closes_at.isoformat("minutes")
+        schedules.append(
+            {
+                "id": child_id(service_id, f"schedule:{w.weekday}:{opens}:{closes}"),
+                "service_id": service_id,
+                "freq": "WEEKLY",
+                "wkst": "MO",
+                "interval": 1,
+                "byday": WEEKDAY_CODES[w.weekday],
+                "opens_at": opens,
+                "closes_at": closes,
+                "timezone": TIMEZONE_OFFSET,
+                "description": description,
+                "attending_type": "in_person",
+            }
+        )
+    return schedules
 
 
 def build_service(
