@@ -470,3 +470,12 @@ ACCREDITATION_AUTO_CLOSE_DAYS = int(env("ACCREDITATION_AUTO_CLOSE_DAYS", "1"))
 # "org_id": ...}}. Empty: presence is pasted or uploaded by hand.
 ACCREDITATION_PE_ONLINE = env("ACCREDITATION_PE_ONLINE", "{}")
 ACCREDITATION_PE_ONLINE_TIMEOUT = float(env("ACCREDITATION_PE_ONLINE_TIMEOUT", "20"))
+# --- open data (HSDS) ---
+# The sociale kaart as Open Referral HSDS 3.0: export, import, /api/hsds/, partner reviews.
+INSTALLED_APPS += ["opendata"]
+# Partners' contacts who opted in are asked to check their entry this often (months).
+PARTNER_REVIEW_MONTHS = int(env("PARTNER_REVIEW_MONTHS", "6"))
+# A review link works this many days.
+PARTNER_REVIEW_LINK_DAYS = int(env("PARTNER_REVIEW_LINK_DAYS", "30"))
+# HSDS files larger than this (bytes) are refused by the import.
+HSDS_IMPORT_MAX_BYTES = int(env("HSDS_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

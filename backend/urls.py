@@ -19,6 +19,7 @@ API_MODULES = [
     "feeds.api",
     "changes.api",
     "accreditation.api",
+    "opendata.api",
 ]
 PAGE_MODULES = [
     "core.urls",
@@ -33,6 +34,7 @@ PAGE_MODULES = [
     "impact.urls",
     "changes.urls",
     "accreditation.urls",
+    "opendata.urls",
 ]
 
 router = DefaultRouter()

@@ -121,7 +121,15 @@ def windows_from_formset(formset) -> list[Window]:
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "role", "phone", "email", "receives_tour_notices"]
+        fields = [
+            "name",
+            "role",
+            "phone",
+            "email",
+            "receives_tour_notices",
+            "is_public",
+            "receives_review_requests",
+        ]
         widgets = {"phone": forms.TextInput(attrs={"type": "tel"})}
 
 
@@ -135,7 +143,15 @@ class NeighbourhoodForm(forms.ModelForm):
 
     class Meta:
         model = Neighbourhood
-        fields = ["name", "slug", "municipality", "latitude", "longitude", "description"]
+        fields = [
+            "name",
+            "slug",
+            "municipality",
+            "cbs_code",
+            "latitude",
+            "longitude",
+            "description",
+        ]
         widgets = {
             "latitude": forms.NumberInput(attrs={"step": "any", "data-map-lat": ""}),
             "longitude": forms.NumberInput(attrs={"step": "any", "data-map-lon": ""}),

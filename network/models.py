@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,18 @@ class Neighbourhood(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     municipality = models.CharField(_("municipality"), max_length=120)
+    cbs_code = models.CharField(
+        _("CBS wijk or buurt code"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^(WK[0-9]{4}[0-9A-Z]{2}|BU[0-9]{4}[0-9A-Z]{4})$",
+                _("Enter a CBS code such as WK036306 (wijk) or BU03630600 (buurt)."),
+            )
+        ],
+        help_text=_("Published as the service area in the open data (HSDS)."),
+    )
     latitude = models.FloatField(_("latitude"), validators=[validate_latitude])
     longitude = models.FloatField(_("longitude"), validators=[validate_longitude])
     boundary = models.JSONField(
@@ -107,6 +120,18 @@ class Partner(models.Model):
     max_group_size = models.PositiveIntegerField(_("maximum group size"), null=True, blank=True)
     accessibility = models.TextField(_("accessibility"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    kvk_number = models.CharField(
+        _("KvK number"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[0-9]{8}$", _("A KvK number has eight digits."))],
+    )
+    assured_date = models.DateField(
+        _("last checked"),
+        null=True,
+        blank=True,
+        help_text=_("When the partner last confirmed its entry is correct."),
+    )
     editors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="edited_partners",
@@ -183,6 +208,16 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     # Mail about tours visiting this partner (a stop moves, a tour is cancelled) also goes here.
     receives_tour_notices = models.BooleanField(_("receives tour change notices"), default=False)
+    is_public = models.BooleanField(
+        _("public contact"),
+        default=False,
+        help_text=_("A public contact (e.g. a front desk) is published in the open data."),
+    )
+    receives_review_requests = models.BooleanField(
+        _("receives review requests"),
+        default=False,
+        help_text=_("Mail this contact a link to check the entry every few months."),
+    )
 
     class Meta:
         ordering = ["name"]

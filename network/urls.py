@@ -13,11 +13,6 @@ urlpatterns = [
     path("manage/partners/import/", views_manage.partner_import, name="manage_partner_import"),
     path("manage/partners/export.csv", views_manage.partner_export, name="manage_partner_export"),
     path(
-        "manage/partners/export-hsds.json",
-        views_manage.partner_export_hsds,
-        name="manage_partner_export_hsds",
-    ),
-    path(
         "manage/partners/template.csv",
         views_manage.partner_template,
         name="manage_partner_template",

@@ -6,7 +6,6 @@ Partner editors reach only their own partners' profiles and contacts.
 """
 
 import io
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -39,7 +38,6 @@ from network.services import (
     create_partner,
     deactivate_partner,
     export_partners_csv,
-    export_partners_hsds,
     import_partners_csv,
     reactivate_partner,
     save_contact,
@@ -401,17 +399,6 @@ def partner_export(request: HttpRequest) -> HttpResponse:
     export_partners_csv(workspace=workspace, out=out)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="partners-{workspace.slug}.csv"'
-    return response
-
-
-@login_required
-def partner_export_hsds(request: HttpRequest) -> HttpResponse:
-    workspace = _export_workspace(request)
-    data = export_partners_hsds(workspace=workspace, base_url=request.build_absolute_uri("/")[:-1])
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="hsds-{workspace.slug}.json"'
     return response
 
 

@@ -45,6 +45,7 @@ JOBS: dict[str, Callable[[], str]] = {
     "retry_mail": _command("retry_mail"),
     "requeue_abandoned_tasks": _command("requeue_abandoned_tasks"),
     "issue_certificates": _command("issue_certificates"),
+    "send_partner_reviews": _command("send_partner_reviews"),
 }
 # A cache lock outlives a crashed run by at most this long.
 CACHE_LOCK_SECONDS = 15 * 60

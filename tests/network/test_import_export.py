@@ -1,6 +1,5 @@
 import csv
 import io
-import json
 
 import pytest
 from django.core.management import call_command, execute_from_command_line
@@ -12,12 +11,10 @@ from network.services import (
     PartnerImportError,
     RowError,
     export_partners_csv,
-    export_partners_hsds,
     import_partners_csv,
     template_csv,
 )
 from tests.factories import (
-    ContactFactory,
     NeighbourhoodFactory,
     PartnerFactory,
     ThemeFactory,
@@ -237,16 +234,3 @@ def test_import_partners_command_exits_non_zero(workspace, tmp_path, capsys):
         "line 1: header: Ontbrekende kolommen: "
         "address, city, domain, latitude, longitude, postcode."
     )
-
-
-@pytest.mark.django_db
-def test_export_partners_hsds_has_no_contacts(workspace):
-    partner = PartnerFactory(workspace=workspace, themes=[ThemeFactory(slug="taal")])
-    ContactFactory(partner=partner, name="Geheime Naam")
-    PartnerFactory(workspace=workspace, is_active=False)
-
-    data = export_partners_hsds(workspace=workspace)
-
-    assert [o["id"] for o in data["organizations"]] == [f"org-{partner.slug}"]
-    assert [a["taxonomy_term"] for a in data["services"][0]["attributes"]] == ["taal"]
-    assert "Geheime Naam" not in json.dumps(data)

@@ -89,6 +89,7 @@ def test_run_periodic_jobs_runs_every_job():
         "retry_mail",
         "requeue_abandoned_tasks",
         "issue_certificates",
+        "send_partner_reviews",
     ]
     assert lines[1] == "send_reminders: 0 reminder(s) queued."
 

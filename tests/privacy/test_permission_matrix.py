@@ -32,6 +32,19 @@ QUERY = {
 }
 # Public API routes about workspace A's objects that anyone may read (published data).
 PUBLIC_API_DETAIL = {"neighbourhood-detail", "partner-detail", "partner-event-detail"}
+# The HSDS open data (opendata): published records, read-only for everyone.
+PUBLIC_API_DETAIL |= {
+    "hsds-service",
+    "hsds-organization",
+    "hsds-service-at-location",
+    "hsds-taxonomy",
+    "hsds-taxonomy-term",
+}
+HSDS_KINDS = {
+    "hsds-service": "service",
+    "hsds-organization": "organization",
+    "hsds-service-at-location": "service_at_location",
+}
 # Public write endpoints (registration without account, cancel by token).
 PUBLIC_API_WRITE = {"activity-registrations", "session-registrations", "registration-cancel"}
 
@@ -79,9 +92,25 @@ def api_kwargs(route: Route, world: World) -> dict:
             values[kwarg] = world.session.pk
         elif route.name.startswith(("tour-", "activity-")):
             values[kwarg] = world.tour.pk
+        elif route.name.startswith("hsds-"):
+            values[kwarg] = _hsds_id(route.name, world)
         else:
             raise AssertionError(f"{route.path}: no object for <{kwarg}>; add it to the matrix")
     return values
+
+
+def _hsds_id(name: str, world: World) -> str:
+    from opendata import hsds
+    from opendata.services import load_ids
+
+    ids = load_ids(workspaces=[world.partner.workspace])[world.partner.workspace_id]
+    if name == "hsds-taxonomy":
+        return ids.get("taxonomy", hsds.THEME_TAXONOMY)
+    if name == "hsds-taxonomy-term":
+        return ids.get("theme", world.theme.slug)
+    if name not in HSDS_KINDS:
+        raise AssertionError(f"{name}: no object; add it to the matrix")
+    return ids.get(HSDS_KINDS[name], world.partner.pk)
 
 
 def manage_url(route: Route, world: World) -> str:

@@ -20,6 +20,7 @@ DEMO_MODULES = [
     "feeds.demo",
     "impact.demo",
     "accreditation.demo",
+    "opendata.demo",
 ]
 
 
