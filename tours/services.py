@@ -509,9 +509,16 @@ def retime(*, tour: Tour) -> Plan:
     return _refuse_if_published_breaks(tour, compose_route(tour=tour, keep_order=True))
 
 
+# A meeting point or end far from a street puts the route on the labelled estimate; the
+# stops and their times stay as promised, so that alone never refuses a change.
+ROUTE_ENDS = frozenset({"start", "end"})
+
+
 def _refuse_if_published_breaks(tour: Tour, plan: Plan) -> Plan:
-    if tour.status != Activity.Status.DRAFT and plan.problems:
-        raise TourError(refusal_message(tour.route_problems), field="starts_at")
+    breaking = [problem for problem in plan.problems if problem.key not in ROUTE_ENDS]
+    if tour.status != Activity.Status.DRAFT and breaking:
+        problems = [p for p in tour.route_problems if p.get("key") not in ROUTE_ENDS]
+        raise TourError(refusal_message(problems or tour.route_problems), field="starts_at")
     return plan
 
 

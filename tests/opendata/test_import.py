@@ -73,10 +73,12 @@ def test_import_document_into_source_workspace_changes_nothing(source, document)
 def test_import_document_dry_run_lists_changes_and_writes_nothing(source, document):
     target = WorkspaceFactory()
 
+    neighbourhoods = Neighbourhood.objects.filter(workspace=source).count()
+
     report = import_document(workspace=target, data=json.dumps(document), dry_run=True)
 
     assert report.count("create") == len(document["services"])
-    assert report.count("create", "neighbourhood") == 2
+    assert report.count("create", "neighbourhood") == neighbourhoods == 3
     assert not Partner.objects.filter(workspace=target).exists()
     assert not Neighbourhood.objects.filter(workspace=target).exists()
 
