@@ -40,6 +40,9 @@ class Neighbourhood(models.Model):
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="neighbourhood_coordinates_in_range",
+                violation_error_message=_(
+                    "Latitude must lie between -90 and 90 and longitude between -180 and 180."
+                ),
             ),
         ]
 
@@ -125,9 +128,14 @@ class Partner(models.Model):
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="partner_coordinates_in_range",
+                violation_error_message=_(
+                    "Latitude must lie between -90 and 90 and longitude between -180 and 180."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(domain__in=Domain.values), name="partner_domain_valid"
+                condition=Q(domain__in=Domain.values),
+                name="partner_domain_valid",
+                violation_error_message=_("Choose one of the domains in the list."),
             ),
         ]
 
@@ -161,9 +169,15 @@ class VisitingWindow(models.Model):
         verbose_name_plural = _("visiting windows")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="window_closes_after_opening",
+                violation_error_message=_("A visiting window must close after it opens."),
             ),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="window_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="window_weekday_valid",
+                violation_error_message=_("Choose a day from Monday to Sunday."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -51,6 +51,7 @@ class KnowledgeSession(Activity):
             models.CheckConstraint(
                 condition=Q(accreditation_points__isnull=True) | Q(accreditation_points__gte=0),
                 name="accreditation_points_non_negative",
+                violation_error_message=_("Accreditation points cannot be negative."),
             ),
         ]
 
