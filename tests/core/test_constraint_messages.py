@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.db.models import BaseConstraint
 from django.urls import reverse
 from django.utils import translation
@@ -101,7 +102,7 @@ def test_session_negative_points_shows_sentence():
     session.accreditation_points = -1
 
     with translation.override("nl"):
-        with pytest.raises(Exception) as raised:
+        with pytest.raises(ValidationError) as raised:
             session.validate_constraints()
         text = str(raised.value)
 
@@ -115,7 +116,7 @@ def test_activity_ending_before_start_shows_sentence():
     session.ends_at = session.starts_at - dt.timedelta(hours=1)
 
     with translation.override("nl"):
-        with pytest.raises(Exception) as raised:
+        with pytest.raises(ValidationError) as raised:
             session.full_clean()
         text = str(raised.value)
 
