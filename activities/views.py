@@ -185,9 +185,11 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_activity(request, pk)
     response = HttpResponse(
-        services.registrations_csv(activity=activity), content_type="text/csv; charset=utf-8"
+        "\ufeff" + services.registrations_csv(activity=activity),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="registrations-{activity.pk}.csv"'
+    filename = f"{_('registrations')}-{activity.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
