@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import name_blank_choice
 from core.models import Workspace
 from core.vocab import Domain, HealthDimension
 from network.models import Contact, Neighbourhood, Partner, Theme, VisitingWindow
@@ -27,7 +28,9 @@ class MapFilterForm(forms.Form):
 class PartnerForm(forms.ModelForm):
     """A partner's profile. Coordinators also choose the workspace (when they have several)."""
 
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
 
     class Meta:
         model = Partner
@@ -56,6 +59,7 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, workspaces: QuerySet[Workspace], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        name_blank_choice(self.fields["domain"], _("Choose a domain"))
         self.fields["workspace"].queryset = workspaces
         if self.instance.pk:
             # A partner never moves between workspaces: its tours stay where they are.
@@ -94,6 +98,10 @@ class VisitingWindowForm(forms.ModelForm):
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_blank_choice(self.fields["weekday"], _("Choose a day"))
+
     def clean(self) -> dict:
         data = super().clean()
         opens, closes = data.get("opens_at"), data.get("closes_at")
@@ -126,7 +134,9 @@ class ContactForm(forms.ModelForm):
 
 
 class NeighbourhoodForm(forms.ModelForm):
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
     boundary = forms.JSONField(
         label=_("boundary (GeoJSON)"),
         required=False,
@@ -172,7 +182,9 @@ class ThemeForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
     file = forms.FileField(label=_("CSV file"))
 
     def __init__(self, *args, workspaces: QuerySet[Workspace], **kwargs) -> None:

@@ -45,6 +45,7 @@ class KnowledgeSessionForm(forms.ModelForm):
             "accreditation_points",
             "accrediting_body",
         ]
+        labels = {"themes": _("Themes")}
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
@@ -63,6 +64,8 @@ class KnowledgeSessionForm(forms.ModelForm):
             workspace=workspace, is_active=True
         )
         self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["neighbourhood"].empty_label = _("No particular neighbourhood")
+        self.fields["venue_partner"].empty_label = _("No partner: give the venue below")
         for name in ("starts_at", "ends_at", "registration_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 

@@ -121,7 +121,7 @@ def test_dashboard_filters_by_neighbourhood_and_period(client, coordinator, work
     rated_tour(workspace, [6] * 5, starts_at=past_datetime(40))
     client.force_login(coordinator)
 
-    by_area = client.get("/manage/insights/", {"neighbourhood": north.pk}).context["insights"]
+    by_area = client.get("/manage/insights/", {"neighbourhood": north.slug}).context["insights"]
     by_period = client.get(
         "/manage/insights/",
         {"date_from": past_datetime(50).date(), "date_to": past_datetime(30).date()},
@@ -230,12 +230,12 @@ def test_api_bad_filters_get_400_per_field(client, coordinator):
     other = NeighbourhoodFactory()
     client.force_login(coordinator)
 
-    response = client.get("/api/insights/", {"date_from": "gisteren", "neighbourhood": other.pk})
+    response = client.get("/api/insights/", {"date_from": "gisteren", "neighbourhood": other.slug})
 
     assert response.status_code == 400
     assert sorted(response.json()) == ["date_from"]
-    response = client.get("/api/insights/", {"neighbourhood": other.pk})
-    assert response.json() == {"neighbourhood": ["Unknown neighbourhood."]}
+    response = client.get("/api/insights/", {"neighbourhood": other.slug})
+    assert response.json() == {"neighbourhood": ["Onbekende wijk."]}
 
 
 @pytest.mark.django_db
