@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from activities.models import Activity
 from activities.ratelimit import over_limit
 from core import spreadsheet
+from core.formatting import abbr_date
 from core.permissions import can_coordinate, coordinator_workspaces, is_coordinator
 from core.vocab import Domain
 from network.models import Partner
@@ -223,7 +224,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 def _month_label(month: str) -> str:
     year, number = (int(part) for part in month.split("-"))
-    return formats.date_format(dt.date(year, number, 1), "M Y")
+    return abbr_date(dt.date(year, number, 1), "M Y")
 
 
 @login_required
