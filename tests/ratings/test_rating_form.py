@@ -137,7 +137,8 @@ def test_bad_overall_grade_gets_message_not_500(client, tour_with_stops, grade):
     response = client.post(f"/ratings/{token}/", {"grade": grade})
 
     assert response.status_code == 400
-    assert "Controleer de antwoorden die hieronder gemarkeerd zijn." in response.text
+    assert "Controleer deze velden" in response.text
+    assert "<title>Fout: " in response.text
     assert ("Geef een heel getal van 1 tot en met 10." in response.text) or (
         "Geef een cijfer van 1 tot 10." in response.text
     )
