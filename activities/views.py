@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -30,6 +31,11 @@ def public_activities():
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
+    # A filter form sends every field, filled or not; the address keeps only the chosen ones
+    # (shareable, readable), so empty parameters are redirected away.
+    chosen = [(key, value) for key, values in request.GET.lists() for value in values if value]
+    if len(chosen) != sum(len(values) for _key, values in request.GET.lists()):
+        return redirect(f"{request.path}?{urlencode(chosen)}" if chosen else request.path)
     queryset = public_activities().select_related("neighbourhood").prefetch_related("themes")
     filterset = ActivityFilter(request.GET or None, queryset=queryset)
     activities = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -39,7 +45,13 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/agenda.html",
-        {"filter": filterset, "page": page, "activities": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "activities": page,
+            "query": query.urlencode(),
+            "filtered": bool(query),
+        },
     )
 
 
@@ -60,6 +72,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED],
     )
     refusal = services.registration_refusal(activity=activity)
+    full = services.seat_counts(activity_id=activity.pk).seated >= activity.capacity
+    if request.method == "GET" and refusal is None and full and not activity.waitlist_enabled:
+        # Say so before anyone fills in the form, not after (a post still gets the 409).
+        refusal = _("This activity is full and has no waiting list.")
     form = RegistrationForm(request.POST or None, activity=activity)
     if request.method == "POST":
         if over_limit(request, scope="register"):
@@ -90,7 +106,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "activities/register.html",
-        {"activity": activity, "form": form, "refusal": refusal},
+        {"activity": activity, "form": form, "refusal": refusal, "full": full},
         status=400 if request.method == "POST" else 200,
     )
 

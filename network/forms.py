@@ -137,10 +137,12 @@ class NeighbourhoodForm(forms.ModelForm):
     workspace = forms.ModelChoiceField(
         label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
     )
+    # An exchange format, pasted from a map tool: the one place where raw JSON is the input.
     boundary = forms.JSONField(
-        label=_("boundary (GeoJSON)"),
+        label=_("Boundary (GeoJSON)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-format": "geojson"}),
+        help_text=_("Optional. Paste a GeoJSON polygon, for example drawn on geojson.io."),
     )
 
     class Meta:

@@ -107,6 +107,8 @@ class _VisibleText(HTMLParser):
         # Text marked as another language (lang="en" inside a Dutch page: a registrant's own
         # words) is content, not our UI; it is skipped like a script.
         foreign = tag != "html" and values.get("lang") not in (None, self._page_language)
+        # A field declared as a data exchange format (a GeoJSON boundary) holds that format.
+        foreign = foreign or (tag == "textarea" and values.get("data-format") == "geojson")
         if tag not in self.VOID:
             self._open.append(tag if not (tag in self.HIDDEN or foreign) else "!" + tag)
         if tag in self.HIDDEN or foreign:
