@@ -21,7 +21,7 @@ class MapFilterForm(forms.Form):
     def __init__(self, *args, themes: QuerySet[Theme] | list[Theme], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-        self.fields["theme"].choices = [("", _("All themes"))] + [(t.slug, t.name) for t in themes]
+        self.fields["theme"].choices = [("", _("All themes"))] + [(t.slug, t.label) for t in themes]
         self.fields["domain"].choices = [("", _("All domains")), *Domain.choices]
 
 

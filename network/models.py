@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Workspace
@@ -72,7 +73,13 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: English when there is one and English is on."""
+        language = translation.get_language() or "nl"
+        return self.name_en if language.startswith("en") and self.name_en else self.name
 
     @property
     def dimension_labels(self) -> list[str]:

@@ -25,3 +25,15 @@ def test_abbr_date_filter_in_a_template():
     template = Template('{% load wijktour_dates %}{{ day|abbr_date:"j M" }}')
     with translation.override("nl"):
         assert template.render(Context({"day": dt.date(2027, 3, 2)})) == "2 mrt"
+
+
+def test_theme_label_is_english_in_english_when_there_is_one():
+    from network.models import Theme
+
+    theme = Theme(name="Eenzaamheid", name_en="Loneliness", slug="eenzaamheid")
+    bare = Theme(name="Taal", slug="taal")
+
+    with translation.override("en"):
+        assert (str(theme), bare.label) == ("Loneliness", "Taal")
+    with translation.override("nl"):
+        assert str(theme) == "Eenzaamheid"
