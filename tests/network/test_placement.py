@@ -34,3 +34,17 @@ def test_pin_near_the_edge_gives_no_warning():
 @pytest.mark.parametrize(("lon", "warned"), [(4.945, False), (4.99, True)])
 def test_without_boundary_the_centre_and_a_radius_decide(lon, warned):
     assert bool(placement_warnings(lat=52.365, lon=lon, neighbourhoods=[hood()])) is warned
+
+
+@pytest.mark.django_db
+def test_social_map_markers_and_legend_carry_a_letter_per_domain(client):
+    from tests.factories import NeighbourhoodFactory, PartnerFactory
+
+    hood_ = NeighbourhoodFactory(slug="wijk")
+    PartnerFactory(workspace=hood_.workspace, neighbourhoods=[hood_], domain="medisch")
+
+    html = client.get("/neighbourhoods/wijk/").text
+
+    # The pins travel as JSON inside the map script: <, > and " are escaped there.
+    assert 'aria-hidden=\\"true\\"\\u003eM\\u003c/div\\u003e' in html
+    assert 'aria-hidden="true">M</span>Medisch / zorg' in html
