@@ -100,3 +100,18 @@ def test_registration_mails_speak_one_language(language):
     ]
 
     assert problems == []
+
+
+# One English word, two meanings (a contact's job title, an invitation's access level).
+SAME_WORD_TWO_MEANINGS = {"role"}
+
+
+def test_one_msgid_has_one_dutch_translation_across_the_catalogues():
+    translations: dict[str, set] = {}
+    for path in i18n_scan.po_files():
+        for entry in i18n_scan.po_entries(path):
+            if entry["msgid"] and entry["msgid"] not in SAME_WORD_TWO_MEANINGS:
+                translations.setdefault(entry["msgid"], set()).add(tuple(entry["msgstr"]))
+
+    # Catalogues are merged at run time: two translations means one of them is never shown.
+    assert {msgid: found for msgid, found in translations.items() if len(found) > 1} == {}
