@@ -69,6 +69,7 @@ class ApiToken(models.Model):
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True) | Q(revoked_at__gte=models.F("created_at")),
                 name="api_token_revoked_after_created",
+                violation_error_message=_("A token cannot be revoked before it was created."),
             )
         ]
 

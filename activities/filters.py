@@ -11,15 +11,21 @@ from network.models import Neighbourhood, Theme
 
 class ActivityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    kind = django_filters.ChoiceFilter(choices=Activity.Kind.choices, label=_("Kind"))
+    kind = django_filters.ChoiceFilter(
+        choices=Activity.Kind.choices, label=_("Kind"), empty_label=_("Tours and kenniscafés")
+    )
     neighbourhood = django_filters.ModelChoiceFilter(
-        queryset=Neighbourhood.objects.all(), to_field_name="slug", label=_("Neighbourhood")
+        queryset=Neighbourhood.objects.all(),
+        to_field_name="slug",
+        label=_("Neighbourhood"),
+        empty_label=_("All neighbourhoods"),
     )
     theme = django_filters.ModelChoiceFilter(
         field_name="themes",
         queryset=Theme.objects.all(),
         to_field_name="slug",
         label=_("Theme"),
+        empty_label=_("All themes"),
         distinct=False,
     )
     date_from = django_filters.DateFilter(

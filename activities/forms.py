@@ -17,7 +17,7 @@ class RegistrationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"), max_length=254)
     organisation = forms.CharField(label=_("Organisation"), max_length=200)
     profession = forms.ChoiceField(
-        label=_("Profession"), choices=[("", "---------"), *Profession.choices]
+        label=_("Profession"), choices=[("", _("Choose your profession")), *Profession.choices]
     )
     phone = forms.CharField(
         label=_("Phone (optional)"),

@@ -88,14 +88,19 @@ class Activity(models.Model):
         verbose_name_plural = _("activities")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="activity_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="activity_ends_after_start",
+                violation_error_message=_("The end must be after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["tour", "session"]), name="activity_kind_valid"
+                condition=Q(kind__in=["tour", "session"]),
+                name="activity_kind_valid",
+                violation_error_message=_("Choose a wijktour or a kenniscafé."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published", "cancelled"]),
                 name="activity_status_valid",
+                violation_error_message=_("Choose draft, published or cancelled."),
             ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
@@ -192,12 +197,16 @@ class Registration(models.Model):
                 fields=["activity", "email"],
                 condition=~Q(status="cancelled"),
                 name="one_live_registration_per_email",
+                violation_error_message=_(
+                    "This e-mail address is already registered for this activity."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(
                     status__in=["confirmed", "waitlisted", "cancelled", "attended", "no_show"]
                 ),
                 name="registration_status_valid",
+                violation_error_message=_("Choose a valid registration status."),
             ),
         ]
         indexes = [models.Index(fields=["activity", "status"])]

@@ -7,7 +7,6 @@ already holds the database write lock from BEGIN. Side effects (mail) run on com
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import logging
@@ -23,10 +22,12 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from activities import extensions
 from activities.models import Activity, Registration
+from core import spreadsheet
 from core.tasking import enqueue_with_transaction
 from core.vocab import PROFESSION_DOMAIN, Domain
 
@@ -616,20 +617,27 @@ CSV_FIELDS = (
 )
 
 
-def registrations_csv(*, activity: Activity) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_FIELDS)
-    for registration in activity.registrations.order_by("status", "name"):
-        row = []
-        for name in CSV_FIELDS:
-            value = getattr(registration, name)
-            if hasattr(value, "isoformat"):
-                value = timezone.localtime(value).isoformat(timespec="minutes")
-            text = "" if value is None else str(value)
-            # Spreadsheets run cells that start with these as formulas.
-            if text[:1] in ("=", "+", "-", "@"):
-                text = "'" + text
-            row.append(text)
-        writer.writerow(row)
-    return buffer.getvalue()
+def registrations_csv(*, activity: Activity, language: str | None = None) -> str:
+    """The attendee list for a spreadsheet: headers and code values (profession, bike, status)
+    as words in `language`, moments as local day and time."""
+    with translation.override(language or translation.get_language()):
+        buffer = io.StringIO()
+        writer = spreadsheet.csv_writer(buffer)
+        fields = [Registration._meta.get_field(name) for name in CSV_FIELDS]
+        header = [
+            _("Waiting-list reason") if f.name == "waitlist_reason" else capfirst(f.verbose_name)
+            for f in fields
+        ]
+        header[-2:] = [_("Registered at"), _("Checked in at")]
+        writer.writerow(header)
+        for registration in activity.registrations.order_by("status", "name"):
+            row = []
+            for field in fields:
+                value = getattr(registration, field.name)
+                if field.choices:
+                    value = getattr(registration, f"get_{field.name}_display")()
+                elif hasattr(value, "isoformat"):
+                    value = spreadsheet.format_moment(value)
+                row.append(spreadsheet.safe_cell(value))
+            writer.writerow(row)
+        return buffer.getvalue()

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 
+from activities.mail_details import mail_details
 from activities.models import Activity, Registration
 
 KINDS = {
@@ -75,7 +76,19 @@ def compose(
         links["cancel"] = settings.SITE_URL + reverse("activities:cancel", kwargs={"token": token})
         if feed_token:
             links["feed"] = f"{settings.SITE_URL}/feeds/personal/{feed_token}.ics"
+    has_calendar = registration.status == Registration.Status.CONFIRMED and kind in CALENDAR_KINDS
     context = {
+        "has_calendar": has_calendar,
+        # A waitlisted person's reason is cleared when they get a seat: no reason, a seat.
+        "had_seat": kind == "cancelled" and not registration.waitlist_reason,
+        "someone_waits": kind == "cancelled"
+        and activity.registrations.filter(status=Registration.Status.WAITLISTED).exists(),
+        "details": (
+            mail_details(activity=activity, registration=registration)
+            if kind in ("confirmation", "promoted", "existing", "reminder", "changed")
+            and activity.status != Activity.Status.CANCELLED
+            else []
+        ),
         "kind": kind,
         "registration": registration,
         "activity": activity,
@@ -95,7 +108,7 @@ def compose(
     message.attach_alternative(linebreaks(urlize(text, autoescape=True)), "text/html")
     # Only someone with a seat has the activity in their calendar (a cancelled activity's
     # entry goes out as METHOD:CANCEL so clients remove it).
-    if registration.status == Registration.Status.CONFIRMED and kind in CALENDAR_KINDS:
+    if has_calendar:
         # The one .ics builder (feeds.publishing), shared with the feeds and the download.
         from feeds.publishing import activity_calendar_file
 

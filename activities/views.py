@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,6 +31,11 @@ def public_activities():
 
 
 def agenda(request: HttpRequest) -> HttpResponse:
+    # A filter form sends every field, filled or not; the address keeps only the chosen ones
+    # (shareable, readable), so empty parameters are redirected away.
+    chosen = [(key, value) for key, values in request.GET.lists() for value in values if value]
+    if len(chosen) != sum(len(values) for _key, values in request.GET.lists()):
+        return redirect(f"{request.path}?{urlencode(chosen)}" if chosen else request.path)
     queryset = public_activities().select_related("neighbourhood").prefetch_related("themes")
     filterset = ActivityFilter(request.GET or None, queryset=queryset)
     activities = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
@@ -38,7 +45,13 @@ def agenda(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "activities/agenda.html",
-        {"filter": filterset, "page": page, "activities": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "activities": page,
+            "query": query.urlencode(),
+            "filtered": bool(query),
+        },
     )
 
 
@@ -59,6 +72,10 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         status__in=[Activity.Status.PUBLISHED, Activity.Status.CANCELLED],
     )
     refusal = services.registration_refusal(activity=activity)
+    full = services.seat_counts(activity_id=activity.pk).seated >= activity.capacity
+    if request.method == "GET" and refusal is None and full and not activity.waitlist_enabled:
+        # Say so before anyone fills in the form, not after (a post still gets the 409).
+        refusal = _("This activity is full and has no waiting list.")
     form = RegistrationForm(request.POST or None, activity=activity)
     if request.method == "POST":
         if over_limit(request, scope="register"):
@@ -96,7 +113,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "activities/register.html",
-        {"activity": activity, "form": form, "refusal": refusal},
+        {"activity": activity, "form": form, "refusal": refusal, "full": full},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -192,9 +209,11 @@ def attendees(request: HttpRequest, pk: int) -> HttpResponse:
 def attendees_csv(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed_activity(request, pk)
     response = HttpResponse(
-        services.registrations_csv(activity=activity), content_type="text/csv; charset=utf-8"
+        "\ufeff" + services.registrations_csv(activity=activity),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="registrations-{activity.pk}.csv"'
+    filename = f"{_('registrations')}-{activity.pk}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
@@ -207,9 +226,20 @@ def add_attendee(request: HttpRequest, pk: int) -> HttpResponse:
             registration = services.add_registration_by_hand(
                 activity_id=activity.pk, registrant=form.registrant(language=get_language())
             )
+            walk_in = request.POST.get("walk_in") == "1"
+            if walk_in and registration.status in services.SEATED:
+                registration = services.check_in(registration_id=registration.pk)
         except services.RegistrationError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
+            if walk_in:
+                messages.success(
+                    request,
+                    _("%(name)s added (%(status)s).")
+                    % {"name": registration.name, "status": registration.get_status_display()},
+                )
+                check_in_url = reverse("activities:check_in", args=[activity.pk])
+                return redirect(f"{check_in_url}#checkin-{registration.pk}")
             messages.success(
                 request,
                 _("%(name)s added (%(status)s).")
@@ -262,17 +292,25 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
             Registration, pk=request.POST.get("registration"), activity=activity
         )
         present = request.POST.get("present") == "1"
+        wants_json = "application/json" in request.headers.get("Accept", "")
         try:
             registration = services.check_in(registration_id=registration.pk, present=present)
         except services.RegistrationError as error:
+            if wants_json:
+                return JsonResponse({"error": error.message}, status=400)
             messages.error(request, error.message)
         else:
-            messages.success(
-                request,
-                (_("%(name)s is present.") if present else _("%(name)s is no longer present."))
-                % {"name": registration.name},
-            )
-        return redirect(request.get_full_path())
+            text = (
+                _("%(name)s is present.") if present else _("%(name)s is no longer present.")
+            ) % {"name": registration.name}
+            if wants_json:
+                # The page updates the row and the count in place: no reload, no jump.
+                return JsonResponse(
+                    {"present": present, "message": text, **_check_in_counts(activity)}
+                )
+            messages.success(request, text)
+        # Without JavaScript: back to the same row, not to the top of a long list.
+        return redirect(f"{request.get_full_path()}#checkin-{registration.pk}")
     search = request.GET.get("q", "").strip()
     registrations = activity.registrations.filter(status__in=services.SEATED)
     if search:
@@ -280,7 +318,6 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
             Q(name__icontains=search) | Q(organisation__icontains=search)
         )
     registrations = registrations.order_by("name")
-    present = activity.registrations.filter(status=Registration.Status.ATTENDED).count()
     return render(
         request,
         "activities/manage/check_in.html",
@@ -288,9 +325,21 @@ def check_in_page(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "registrations": registrations,
             "search": search,
-            "present": present,
+            "walk_in_form": ManualRegistrationForm(activity=activity, auto_id="walkin_%s"),
+            **_check_in_counts(activity),
         },
     )
+
+
+def _check_in_counts(activity: Activity) -> dict:
+    seated = activity.registrations.filter(status__in=services.SEATED)
+    present = seated.filter(status=Registration.Status.ATTENDED).count()
+    total = seated.count()
+    return {
+        "present_count": present,
+        "total": total,
+        "status_text": _("%(present)s of %(total)s present") % {"present": present, "total": total},
+    }
 
 
 @login_required

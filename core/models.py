@@ -39,7 +39,11 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "workspace"], name="unique_membership"),
+            models.UniqueConstraint(
+                fields=["user", "workspace"],
+                name="unique_membership",
+                violation_error_message=_("This person is already a member of this workspace."),
+            ),
         ]
 
     def __str__(self) -> str:

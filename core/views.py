@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
@@ -23,9 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         registrations__status__in=[Registration.Status.CONFIRMED, Registration.Status.ATTENDED]
     )
     upcoming = (
-        Activity.objects.filter(
-            workspace__in=workspaces, ends_at__gte=timezone.now() - dt.timedelta(days=1)
-        )
+        Activity.objects.filter(workspace__in=workspaces, ends_at__gte=timezone.now())
         .exclude(status=Activity.Status.CANCELLED)
         .annotate(
             seated=Count("registrations", filter=seated),

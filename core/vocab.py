@@ -30,6 +30,20 @@ DOMAIN_COLOURS: dict[str, str] = {
 }
 
 
+# A letter on each marker and in the legend, so domains differ without colour (WCAG 1.4.1).
+DOMAIN_LETTERS: dict[str, str] = {
+    Domain.MEDICAL: "M",
+    Domain.SOCIAL: "S",
+    Domain.WELFARE: "W",
+    Domain.HOUSING: "H",
+    Domain.INFORMAL: "I",
+    Domain.CULTURE: "C",
+    Domain.SPORT: "B",
+    Domain.EDUCATION: "O",
+    Domain.WORK: "A",
+}
+
+
 class Profession(models.TextChoices):
     GP = "huisarts", _("GP (huisarts)")
     POH_SOMATIC = "poh_somatiek", _("Practice nurse (POH-somatiek)")

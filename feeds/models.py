@@ -74,10 +74,16 @@ class ImportedEvent(models.Model):
         verbose_name_plural = _("imported events")
         constraints = [
             models.UniqueConstraint(
-                fields=["feed", "uid", "recurrence_id"], name="imported_event_unique_occurrence"
+                fields=["feed", "uid", "recurrence_id"],
+                name="imported_event_unique_occurrence",
+                violation_error_message=_(
+                    "This calendar already holds this occurrence of the event."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(ends_at__gte=F("starts_at")), name="imported_event_ends_after_start"
+                condition=Q(ends_at__gte=F("starts_at")),
+                name="imported_event_ends_after_start",
+                violation_error_message=_("An event cannot end before it starts."),
             ),
         ]
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import name_blank_choice
 from core.models import Workspace
 from core.vocab import Domain, HealthDimension
 from network.models import Contact, Neighbourhood, Partner, Theme, VisitingWindow
@@ -20,14 +21,16 @@ class MapFilterForm(forms.Form):
     def __init__(self, *args, themes: QuerySet[Theme] | list[Theme], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["q"].widget = forms.TextInput(attrs={"type": "search"})
-        self.fields["theme"].choices = [("", _("All themes"))] + [(t.slug, t.name) for t in themes]
+        self.fields["theme"].choices = [("", _("All themes"))] + [(t.slug, t.label) for t in themes]
         self.fields["domain"].choices = [("", _("All domains")), *Domain.choices]
 
 
 class PartnerForm(forms.ModelForm):
     """A partner's profile. Coordinators also choose the workspace (when they have several)."""
 
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
 
     class Meta:
         model = Partner
@@ -56,6 +59,7 @@ class PartnerForm(forms.ModelForm):
     def __init__(self, *args, workspaces: QuerySet[Workspace], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["slug"].required = False
+        name_blank_choice(self.fields["domain"], _("Choose a domain"))
         self.fields["workspace"].queryset = workspaces
         if self.instance.pk:
             # A partner never moves between workspaces: its tours stay where they are.
@@ -93,6 +97,10 @@ class VisitingWindowForm(forms.ModelForm):
             "opens_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "closes_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        name_blank_choice(self.fields["weekday"], _("Choose a day"))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -134,11 +142,15 @@ class ContactForm(forms.ModelForm):
 
 
 class NeighbourhoodForm(forms.ModelForm):
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
+    # An exchange format, pasted from a map tool: the one place where raw JSON is the input.
     boundary = forms.JSONField(
-        label=_("boundary (GeoJSON)"),
+        label=_("Boundary (GeoJSON)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "data-format": "geojson"}),
+        help_text=_("Optional. Paste a GeoJSON polygon, for example drawn on geojson.io."),
     )
 
     class Meta:
@@ -188,7 +200,9 @@ class ThemeForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    workspace = forms.ModelChoiceField(label=_("Workspace"), queryset=Workspace.objects.none())
+    workspace = forms.ModelChoiceField(
+        label=_("Workspace"), queryset=Workspace.objects.none(), empty_label=_("Choose a workspace")
+    )
     file = forms.FileField(label=_("CSV file"))
 
     def __init__(self, *args, workspaces: QuerySet[Workspace], **kwargs) -> None:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from jinja2 import Template
 
 from core.maps import MapParts, MapPoint, MapSpec, build_map, render_map_parts
-from core.vocab import DOMAIN_COLOURS, Domain
+from core.vocab import DOMAIN_COLOURS, DOMAIN_LETTERS, Domain
 from network.models import Partner
 
 
@@ -53,6 +53,7 @@ def partner_point(
         title=partner.name,
         popup_html=partner_popup(partner, labels=labels) if popup else "",
         colour=DOMAIN_COLOURS.get(partner.domain, "#1a5e96"),
+        label=DOMAIN_LETTERS.get(partner.domain, ""),
     )
 
 
@@ -92,7 +93,7 @@ class PinLayer(MacroElement):
                 "title": p.title,
                 "tooltip": escape(p.title),
                 "html": f'<div class="marker-pin" style="background:{escape(p.colour)}" '
-                'aria-hidden="true"></div>',
+                f'aria-hidden="true">{escape(p.label)}</div>',
                 "popup": p.popup_html,
             }
             for p in points
@@ -120,7 +121,8 @@ def partners_map(
     PinLayer(points).add_to(fmap)
     if len(points) > 1:
         lats, lons = [p.lat for p in points], [p.lon for p in points]
-        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(24, 24))
+        # Padding of about two pins: no marker sits cut off at the frame's edge.
+        fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(44, 44))
     return render_map_parts(fmap)
 
 
@@ -129,11 +131,11 @@ def _static_url() -> str:
     return url if url.startswith("/") or "://" in url else "/" + url
 
 
-def domain_legend(domains: Iterable[str] | None = None) -> list[tuple[str, str, str]]:
-    """(value, label, colour) per domain, in vocabulary order; all domains when None."""
+def domain_legend(domains: Iterable[str] | None = None) -> list[tuple[str, str, str, str]]:
+    """(value, label, colour, letter) per domain, in vocabulary order; all domains when None."""
     wanted = None if domains is None else set(domains)
     return [
-        (d.value, str(d.label), DOMAIN_COLOURS[d.value])
+        (d.value, str(d.label), DOMAIN_COLOURS[d.value], DOMAIN_LETTERS[d.value])
         for d in Domain
         if wanted is None or d.value in wanted
     ]

@@ -3,6 +3,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Workspace
@@ -53,6 +54,9 @@ class Neighbourhood(models.Model):
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="neighbourhood_coordinates_in_range",
+                violation_error_message=_(
+                    "Latitude must lie between -90 and 90 and longitude between -180 and 180."
+                ),
             ),
         ]
 
@@ -82,7 +86,13 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language: English when there is one and English is on."""
+        language = translation.get_language() or "nl"
+        return self.name_en if language.startswith("en") and self.name_en else self.name
 
     @property
     def dimension_labels(self) -> list[str]:
@@ -150,9 +160,14 @@ class Partner(models.Model):
                 condition=Q(latitude__gte=-90, latitude__lte=90)
                 & Q(longitude__gte=-180, longitude__lte=180),
                 name="partner_coordinates_in_range",
+                violation_error_message=_(
+                    "Latitude must lie between -90 and 90 and longitude between -180 and 180."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(domain__in=Domain.values), name="partner_domain_valid"
+                condition=Q(domain__in=Domain.values),
+                name="partner_domain_valid",
+                violation_error_message=_("Choose one of the domains in the list."),
             ),
         ]
 
@@ -186,9 +201,15 @@ class VisitingWindow(models.Model):
         verbose_name_plural = _("visiting windows")
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="window_closes_after_opening"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="window_closes_after_opening",
+                violation_error_message=_("A visiting window must close after it opens."),
             ),
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="window_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(weekday__lte=6),
+                name="window_weekday_valid",
+                violation_error_message=_("Choose a day from Monday to Sunday."),
+            ),
         ]
 
     def __str__(self) -> str:

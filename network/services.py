@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core.models import Workspace
 from core.validators import normalise_phone, normalise_postcode
@@ -50,28 +51,31 @@ CSV_COLUMNS: tuple[str, ...] = (*PARTNER_FIELDS, "themes", "neighbourhoods", "vi
 CSV_REQUIRED: frozenset[str] = frozenset(
     {"name", "domain", "address", "postcode", "city", "latitude", "longitude"}
 )
+# Shown on the import page in the coordinator's language.
 CSV_COLUMN_HELP: dict[str, str] = {
-    "name": "Name of the organisation (required)",
-    "slug": "Stable identifier in URLs; made from the name when empty",
-    "short_description": "One line (max. 300 characters)",
-    "description": "Longer description",
-    "domain": "One of: " + ", ".join(Domain.values),
-    "address": "Street and number (required)",
-    "postcode": "Dutch postcode, 1234 AB (required)",
-    "city": "City (required)",
-    "latitude": "Decimal degrees, e.g. 52.3625 (required)",
-    "longitude": "Decimal degrees, e.g. 4.9390 (required)",
-    "website": "https://…",
-    "email": "Public e-mail address",
-    "phone": "Public phone number",
-    "referral_info": "How to refer a resident",
-    "target_groups": "Target groups",
-    "max_group_size": "Maximum group size for a visit (whole number)",
-    "accessibility": "Accessibility notes",
-    "is_active": "yes/no (default yes)",
-    "themes": "Theme slugs separated by ';'",
-    "neighbourhoods": "Neighbourhood slugs of the same workspace separated by ';'",
-    "visiting_hours": "Weekly windows separated by ';', e.g. 'mon 09:00-12:00; wed 13:00-16:00'",
+    "name": gettext_lazy("Name of the organisation (required)"),
+    "slug": gettext_lazy("Stable identifier in URLs; made from the name when empty"),
+    "short_description": gettext_lazy("One line (max. 300 characters)"),
+    "description": gettext_lazy("Longer description"),
+    "domain": format_lazy("{} {}", gettext_lazy("One of:"), ", ".join(Domain.values)),
+    "address": gettext_lazy("Street and number (required)"),
+    "postcode": gettext_lazy("Dutch postcode, 1234 AB (required)"),
+    "city": gettext_lazy("City (required)"),
+    "latitude": gettext_lazy("Decimal degrees, e.g. 52.3625 (required)"),
+    "longitude": gettext_lazy("Decimal degrees, e.g. 4.9390 (required)"),
+    "website": gettext_lazy("https://…"),
+    "email": gettext_lazy("Public e-mail address"),
+    "phone": gettext_lazy("Public phone number"),
+    "referral_info": gettext_lazy("How to refer a resident"),
+    "target_groups": gettext_lazy("Target groups"),
+    "max_group_size": gettext_lazy("Maximum group size for a visit (whole number)"),
+    "accessibility": gettext_lazy("Accessibility notes"),
+    "is_active": gettext_lazy("yes/no (default yes)"),
+    "themes": gettext_lazy("Theme slugs separated by ';'"),
+    "neighbourhoods": gettext_lazy("Neighbourhood slugs of the same workspace separated by ';'"),
+    "visiting_hours": gettext_lazy(
+        "Weekly windows separated by ';', e.g. 'mon 09:00-12:00; wed 13:00-16:00'"
+    ),
 }
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

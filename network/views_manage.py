@@ -30,6 +30,7 @@ from network.forms import (
 )
 from network.maps import partners_map
 from network.models import Contact, Neighbourhood, Partner, Theme
+from network.placement import placement_warnings
 from network.services import (
     CSV_COLUMN_HELP,
     CSV_COLUMNS,
@@ -92,9 +93,23 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _place_map(*, lat: float | None, lon: float | None, workspace_ids: list[int]):
+def _warn_about_placement(request: HttpRequest, partner: Partner) -> None:
+    for warning in placement_warnings(
+        lat=partner.latitude, lon=partner.longitude, neighbourhoods=partner.neighbourhoods.all()
+    ):
+        messages.warning(request, warning)
+
+
+def _place_map(
+    *, lat: float | None, lon: float | None, workspace_ids: list[int], chosen: list | None = None
+):
     if lat is None or lon is None:
-        neighbourhood = Neighbourhood.objects.filter(workspace_id__in=workspace_ids).first()
+        # Open on the neighbourhood the editor chose, else the workspace's first.
+        neighbourhoods = Neighbourhood.objects.filter(workspace_id__in=workspace_ids)
+        neighbourhood = (
+            neighbourhoods.filter(pk__in=[c for c in chosen or [] if str(c).isdigit()]).first()
+            or neighbourhoods.first()
+        )
         centre = (
             (neighbourhood.latitude, neighbourhood.longitude) if neighbourhood else DEFAULT_CENTRE
         )
@@ -122,7 +137,12 @@ def _partner_form_page(
             "partner": partner,
             "form": form,
             "formset": formset,
-            "map": _place_map(lat=lat, lon=lon, workspace_ids=workspace_ids),
+            "map": _place_map(
+                lat=lat,
+                lon=lon,
+                workspace_ids=workspace_ids,
+                chosen=form["neighbourhoods"].value(),
+            ),
         },
     )
 
@@ -146,6 +166,7 @@ def partner_create(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Partner %(name)s added.") % {"name": partner.name})
+            _warn_about_placement(request, partner)
             return redirect("network:manage_partners")
     return _partner_form_page(request, partner=None, form=form, formset=formset)
 
@@ -168,6 +189,7 @@ def partner_edit(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("Partner %(name)s saved.") % {"name": partner.name})
+            _warn_about_placement(request, partner)
             return redirect(partner.get_absolute_url())
     return _partner_form_page(request, partner=partner, form=form, formset=formset)
 

@@ -2,6 +2,7 @@
 mounted under /api/. `/api/insights/` gives coordinators the dashboard's aggregates."""
 
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
@@ -21,21 +22,24 @@ class IsCoordinator(permissions.BasePermission):
 class InsightsFilterSerializer(serializers.Serializer):
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
-    neighbourhood = serializers.IntegerField(required=False, min_value=1)
+    neighbourhood = serializers.SlugField(
+        required=False, help_text="The neighbourhood's slug, as in every other filter."
+    )
 
     def validate(self, attrs):
         start, end = attrs.get("date_from"), attrs.get("date_to")
         if start and end and end < start:
-            raise serializers.ValidationError({"date_to": "The end date lies before the start."})
-        neighbourhood = attrs.get("neighbourhood")
-        workspace_ids = self.context["workspace_ids"]
-        if (
-            neighbourhood
-            and not Neighbourhood.objects.filter(
-                pk=neighbourhood, workspace_id__in=workspace_ids
-            ).exists()
-        ):
-            raise serializers.ValidationError({"neighbourhood": "Unknown neighbourhood."})
+            raise serializers.ValidationError(
+                {"date_to": _("The end date lies before the start date.")}
+            )
+        slug = attrs.get("neighbourhood")
+        if slug:
+            found = Neighbourhood.objects.filter(
+                slug=slug, workspace_id__in=self.context["workspace_ids"]
+            ).values_list("pk", flat=True)
+            if not found:
+                raise serializers.ValidationError({"neighbourhood": _("Unknown neighbourhood.")})
+            attrs["neighbourhood_id"] = found[0]
         return attrs
 
 
@@ -60,7 +64,7 @@ class InsightsView(APIView):
             workspace_ids=workspace_ids,
             date_from=filters.validated_data.get("date_from"),
             date_to=filters.validated_data.get("date_to"),
-            neighbourhood_id=filters.validated_data.get("neighbourhood"),
+            neighbourhood_id=filters.validated_data.get("neighbourhood_id"),
         )
         return Response(collect_insights(scope=scope).as_dict())
 

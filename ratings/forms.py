@@ -113,6 +113,7 @@ class InsightsFilterForm(forms.Form):
         queryset=Neighbourhood.objects.none(),
         required=False,
         empty_label=_("All neighbourhoods"),
+        to_field_name="slug",
     )
 
     def __init__(self, *args, workspace_ids=(), **kwargs) -> None:

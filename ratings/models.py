@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,10 @@ from core.vocab import Domain
 from tours.models import Stop
 
 GRADE_RANGE = Q(grade__gte=1, grade__lte=10)
+GRADE_VALIDATORS = [
+    MinValueValidator(1, _("A grade is a whole number from 1 to 10.")),
+    MaxValueValidator(10, _("A grade is a whole number from 1 to 10.")),
+]
 
 
 class RatingInvitation(models.Model):
@@ -60,7 +65,7 @@ class Rating(models.Model):
         related_name="rating",
     )
     source = models.CharField(_("source"), max_length=10, choices=Source, default=Source.LINK)
-    grade = models.PositiveSmallIntegerField(_("grade"))
+    grade = models.PositiveSmallIntegerField(_("grade"), validators=GRADE_VALIDATORS)
     most_valuable = models.TextField(_("most valuable"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
     consent_to_share = models.BooleanField(_("may be shared and quoted"), default=False)
@@ -74,14 +79,23 @@ class Rating(models.Model):
         verbose_name = _("rating")
         verbose_name_plural = _("ratings")
         constraints = [
-            models.CheckConstraint(condition=GRADE_RANGE, name="rating_grade_1_to_10"),
             models.CheckConstraint(
-                condition=Q(source__in=["link", "device"]), name="rating_source_valid"
+                condition=GRADE_RANGE,
+                name="rating_grade_1_to_10",
+                violation_error_message=_("A grade is a whole number from 1 to 10."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=["link", "device"]),
+                name="rating_source_valid",
+                violation_error_message=_("A rating comes from a personal link or from a device."),
             ),
             # A link rating belongs to its registration; a device rating never has one.
             models.CheckConstraint(
                 condition=Q(source="device", registration__isnull=True) | Q(source="link"),
                 name="rating_device_has_no_registration",
+                violation_error_message=_(
+                    "A rating made on a device does not belong to a registration."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["activity", "source"])]
@@ -101,20 +115,29 @@ class StopRating(models.Model):
 
     rating = models.ForeignKey(Rating, on_delete=models.CASCADE, related_name="stop_ratings")
     stop = models.ForeignKey(Stop, on_delete=models.CASCADE, related_name="ratings")
-    grade = models.PositiveSmallIntegerField(_("grade"), null=True, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), null=True, blank=True, validators=GRADE_VALIDATORS
+    )
     would_refer = models.CharField(_("would refer"), max_length=5, choices=Refer, blank=True)
 
     class Meta:
         verbose_name = _("stop rating")
         verbose_name_plural = _("stop ratings")
         constraints = [
-            models.UniqueConstraint(fields=["rating", "stop"], name="one_rating_per_stop"),
+            models.UniqueConstraint(
+                fields=["rating", "stop"],
+                name="one_rating_per_stop",
+                violation_error_message=_("This stop already has a grade in this rating."),
+            ),
             models.CheckConstraint(
-                condition=GRADE_RANGE | Q(grade__isnull=True), name="stop_rating_grade_1_to_10"
+                condition=GRADE_RANGE | Q(grade__isnull=True),
+                name="stop_rating_grade_1_to_10",
+                violation_error_message=_("A grade is a whole number from 1 to 10."),
             ),
             models.CheckConstraint(
                 condition=Q(would_refer__in=["yes", "maybe", "no", ""]),
                 name="stop_rating_refer_valid",
+                violation_error_message=_("Answer yes, maybe or no."),
             ),
         ]
 

@@ -267,6 +267,18 @@ def device_url(*, activity: Activity) -> str:
     )
 
 
+def device_rating_opens_at(*, activity: Activity) -> dt.datetime:
+    """When a shared device link opens: a tour at the planned arrival at its first stop (before
+    that nothing has been seen), anything else when it starts."""
+    first_arrival = (
+        Stop.objects.filter(tour_id=activity.pk, arrives_at__isnull=False)
+        .order_by("position")
+        .values_list("arrives_at", flat=True)
+        .first()
+    )
+    return max(activity.starts_at, first_arrival) if first_arrival else activity.starts_at
+
+
 def activity_for_device_token(
     *, activity_id: int, token: str, now: dt.datetime | None = None
 ) -> Activity:
@@ -280,8 +292,16 @@ def activity_for_device_token(
     activity = Activity.objects.filter(pk=activity_id, status=Activity.Status.PUBLISHED).first()
     if activity is None:
         raise LinkError(_("This rating link is not valid."))
-    if now < activity.starts_at:
-        raise LinkError(_("Rating opens when the activity starts."), status=403)
+    opens_at = device_rating_opens_at(activity=activity)
+    if now < opens_at:
+        if opens_at > activity.starts_at:
+            message = _(
+                "Rating opens at %(time)s, when the group arrives at the first stop: "
+                "there is nothing to rate before that."
+            ) % {"time": timezone.localtime(opens_at).strftime("%H:%M")}
+        else:
+            message = _("Rating opens when the activity starts.")
+        raise LinkError(message, status=403)
     if now > activity.ends_at + link_lifetime():
         raise LinkError(_("Rating for this activity has closed."), status=410)
     return activity

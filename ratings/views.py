@@ -3,7 +3,6 @@ validate, call `ratings.services` / `ratings.insights`, and turn errors into mes
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 
 import qrcode
@@ -15,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -23,7 +22,10 @@ from django.views.decorators.http import require_http_methods
 
 from activities.models import Activity
 from activities.ratelimit import over_limit
+from core import spreadsheet
+from core.formatting import abbr_date
 from core.permissions import can_coordinate, coordinator_workspaces, is_coordinator
+from core.vocab import Domain
 from network.models import Partner
 from ratings import charts, services
 from ratings.forms import InsightsFilterForm, RatingForm
@@ -222,7 +224,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 def _month_label(month: str) -> str:
     year, number = (int(part) for part in month.split("-"))
-    return formats.date_format(dt.date(year, number, 1), "M Y")
+    return abbr_date(dt.date(year, number, 1), "M Y")
 
 
 @login_required
@@ -301,69 +303,70 @@ def device_link(request: HttpRequest, activity_id: int) -> HttpResponse:
     )
 
 
-def _cell(text: str) -> str:
-    """Free text made safe for spreadsheets: a leading =, +, - or @ would run as a formula."""
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # Excel reads UTF-8 only with a byte-order mark
-    return response, csv.writer(response, delimiter=";")
-
-
 @login_required
 def export_aggregates(request: HttpRequest) -> HttpResponse:
-    """Aggregates per group; groups below the anonymity threshold keep their count only."""
+    """Aggregates per group; groups below the anonymity threshold keep their count only.
+    Headers, group names and decimals follow the page's language."""
     workspace_ids = _coordinator_scope(request)
     _form, scope = _filter_from(request, workspace_ids)
     insights = collect_insights(scope=scope)
-    response, writer = _csv_response("wijktour-insights.csv")
-    writer.writerow(["group", "label", "ratings", "mean", "median", "withheld"])
+    response, writer = spreadsheet.csv_response(filename=_("wijktour-insights.csv"))
+    writer.writerow([_("Group"), _("Label"), _("Ratings"), _("Mean"), _("Median"), _("Withheld")])
 
     def row(group: str, label: str, summary) -> None:
-        mean = "" if summary.mean is None else f"{summary.mean:.2f}"
-        median = "" if summary.median is None else f"{summary.median:g}"
-        writer.writerow([group, label, summary.count, mean, median, int(summary.withheld)])
+        writer.writerow(
+            [
+                group,
+                spreadsheet.safe_cell(label),
+                summary.count,
+                spreadsheet.format_decimal(summary.mean, places=2),
+                spreadsheet.format_number(summary.median),
+                int(summary.withheld),
+            ]
+        )
 
-    row("overall", "", insights.overall)
+    row(_("Overall"), "", insights.overall)
     for item in insights.by_activity:
-        row("activity", f"{item.title} ({item.starts_at.date().isoformat()})", item.summary)
+        day = spreadsheet.format_day(item.starts_at)
+        row(_("Activity"), f"{item.title} ({day})", item.summary)
     for group, items in (
-        ("neighbourhood", insights.by_neighbourhood),
-        ("kind", insights.by_kind),
-        ("domain", insights.by_domain),
-        ("source", insights.by_source),
+        (_("Neighbourhood"), insights.by_neighbourhood),
+        (_("Kind"), insights.by_kind),
+        (_("Domain"), insights.by_domain),
+        (_("Source"), insights.by_source),
     ):
         for item in items:
             row(group, item.label, item.summary)
     for month, summary in insights.trend:
-        row("month", month, summary)
+        row(_("Month"), month, summary)
     for partner in insights.by_partner:
-        row("partner", partner.name, partner.figures.grades)
+        row(_("Partner"), partner.name, partner.figures.grades)
     return response
 
 
 @login_required
 def export_ratings(request: HttpRequest) -> HttpResponse:
-    """One row per rating, anonymised: no names, e-mails or registration ids."""
+    """One row per rating, anonymised: no names, e-mails or registration ids. Kinds, sources
+    and domains as words, not stored codes."""
     workspace_ids = _coordinator_scope(request)
     _form, scope = _filter_from(request, workspace_ids)
-    response, writer = _csv_response("wijktour-ratings.csv")
+    response, writer = spreadsheet.csv_response(filename=_("wijktour-ratings.csv"))
     writer.writerow(
         [
-            "activity",
-            "kind",
-            "date",
-            "neighbourhood",
-            "source",
-            "rater_domain",
-            "grade",
-            "most_valuable",
-            "comment_shared",
+            _("Activity"),
+            _("Kind"),
+            _("Date"),
+            _("Neighbourhood"),
+            _("Source"),
+            _("Rater's domain"),
+            _("Grade"),
+            _("Most valuable"),
+            _("Comment (shared)"),
         ]
     )
+    kinds = dict(Activity.Kind.choices)
+    sources = dict(Rating.Source.choices)
+    domains = dict(Domain.choices)
     for (
         title,
         kind,
@@ -378,15 +381,15 @@ def export_ratings(request: HttpRequest) -> HttpResponse:
     ) in rating_rows(scope=scope):
         writer.writerow(
             [
-                title,
-                kind,
-                timezone.localtime(starts_at).date().isoformat(),
+                spreadsheet.safe_cell(title),
+                kinds.get(kind, kind),
+                spreadsheet.format_day(starts_at),
                 neighbourhood or "",
-                source,
-                domain,
+                sources.get(source, source),
+                domains.get(domain, domain),
                 grade,
-                _cell(valuable),
-                _cell(comment) if consent else "",
+                spreadsheet.safe_cell(valuable),
+                spreadsheet.safe_cell(comment) if consent else "",
             ]
         )
     return response

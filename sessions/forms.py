@@ -1,35 +1,25 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.vocab import Domain
+from activities.domain_mix import DomainNumbersField
 from network.models import Neighbourhood, Partner, Theme
 from sessions.models import KnowledgeSession, SessionSeries
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def clean_domain_numbers(value, *, maximum: int | None, label: str) -> dict:
-    if value in (None, ""):
-        return {}
-    if not isinstance(value, dict):
-        raise forms.ValidationError(_('Write it as {"medisch": 60}.'))
-    cleaned = {}
-    for domain, number in value.items():
-        if domain not in Domain.values:
-            raise forms.ValidationError(
-                _("Unknown domain %(domain)s; use one of %(domains)s.")
-                % {"domain": domain, "domains": ", ".join(Domain.values)}
-            )
-        if not isinstance(number, int) or number < 0 or (maximum and number > maximum):
-            raise forms.ValidationError(
-                _("%(label)s for %(domain)s must be a whole number from 0 to %(max)s.")
-                % {"label": label, "domain": domain, "max": maximum or "capacity"}
-            )
-        cleaned[domain] = number
-    return cleaned
-
-
 class KnowledgeSessionForm(forms.ModelForm):
+    domain_caps = DomainNumbersField(
+        label=_("Maximum share per domain (%)"),
+        maximum=100,
+        unit="%",
+        help_text=_("Leave a domain empty for no maximum. 60 means: at most 60% of the seats."),
+    )
+    domain_reserved = DomainNumbersField(
+        label=_("Seats reserved per domain"),
+        help_text=_("Seats kept free for a domain until its people register."),
+    )
+
     class Meta:
         model = KnowledgeSession
         fields = [
@@ -53,6 +43,7 @@ class KnowledgeSessionForm(forms.ModelForm):
             "speakers",
             "programme",
         ]
+        labels = {"themes": _("Themes")}
         widgets = {
             "starts_at": DATETIME_WIDGET,
             "ends_at": DATETIME_WIDGET,
@@ -71,20 +62,10 @@ class KnowledgeSessionForm(forms.ModelForm):
             workspace=workspace, is_active=True
         )
         self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["neighbourhood"].empty_label = _("No particular neighbourhood")
+        self.fields["venue_partner"].empty_label = _("No partner: give the venue below")
         for name in ("starts_at", "ends_at", "registration_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        self.fields["domain_caps"].help_text = _('Maximum share per domain, e.g. {"medisch": 60}.')
-        self.fields["domain_reserved"].help_text = _('Seats kept per domain, e.g. {"sociaal": 5}.')
-
-    def clean_domain_caps(self):
-        return clean_domain_numbers(
-            self.cleaned_data.get("domain_caps"), maximum=100, label=_("Maximum share")
-        )
-
-    def clean_domain_reserved(self):
-        return clean_domain_numbers(
-            self.cleaned_data.get("domain_reserved"), maximum=None, label=_("Reserved seats")
-        )
 
     def clean(self):
         cleaned = super().clean()

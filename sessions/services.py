@@ -154,6 +154,22 @@ def publish_session(*, session: KnowledgeSession) -> KnowledgeSession:
     return _save(session)
 
 
+def publish_series(*, session: KnowledgeSession) -> int:
+    """Publish every draft date of the session's series from this one on, in one go; how many
+    were published. Cancelled dates stay cancelled."""
+    with transaction.atomic():
+        drafts = KnowledgeSession.objects.select_for_update().filter(
+            series_id=session.series_id,
+            starts_at__gte=session.starts_at,
+            status=Activity.Status.DRAFT,
+        )
+        published = 0
+        for draft in drafts:
+            publish_session(session=draft)
+            published += 1
+        return published
+
+
 def cancel_session(*, session: KnowledgeSession) -> KnowledgeSession:
     """Cancel; everyone registered gets a mail with the cancelled calendar entry."""
     with transaction.atomic():

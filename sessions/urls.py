@@ -11,5 +11,10 @@ urlpatterns = [
     path("manage/sessions/<int:pk>/edit/", views.manage_edit, name="manage_edit"),
     path("manage/sessions/<int:pk>/publish/", views.manage_publish, name="manage_publish"),
     path("manage/sessions/<int:pk>/cancel/", views.manage_cancel, name="manage_cancel"),
+    path(
+        "manage/sessions/<int:pk>/publish-series/",
+        views.manage_publish_series,
+        name="manage_publish_series",
+    ),
     path("manage/sessions/<int:pk>/duplicate/", views.manage_duplicate, name="manage_duplicate"),
 ]

@@ -4,10 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from activities.models import Activity
@@ -182,6 +183,27 @@ def manage_publish(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "; ".join(error.messages))
     else:
         messages.success(request, _("Kenniscafé published."))
+    return redirect("knowledge_sessions:manage_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def manage_publish_series(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _managed(request, pk)
+    if session.series_id is None:
+        raise Http404
+    try:
+        count = services.publish_series(session=session)
+    except services.SessionError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, "; ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            ngettext("%(count)d date published.", "%(count)d dates published.", count)
+            % {"count": count},
+        )
     return redirect("knowledge_sessions:manage_edit", pk=pk)
 
 

@@ -43,3 +43,7 @@ class ToursConfig(AppConfig):
             # so the first compose after a restart is not the slow one. Each gunicorn worker
             # imports the app after the fork, so each gets its own Actor.
             threading.Thread(target=warm_up, name="valhalla-warm", daemon=True).start()
+        from activities.mail_details import register_mail_details
+        from tours.mail import tour_mail_details
+
+        register_mail_details(kind="tour", provider=tour_mail_details)

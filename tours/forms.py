@@ -54,6 +54,7 @@ class TourForm(forms.ModelForm):
             "bad_weather_rule": forms.Textarea(attrs={"rows": 2}),
         }
         labels = {
+            "themes": _("Themes"),
             "starts_at": _("Date and start time"),
             "venue_partner": _("Meeting point (partner)"),
             "venue_name": _("Meeting point name"),
@@ -76,6 +77,9 @@ class TourForm(forms.ModelForm):
         self.fields["venue_partner"].queryset = partners
         self.fields["end_partner"].queryset = partners
         self.fields["themes"].queryset = Theme.objects.all()
+        self.fields["neighbourhood"].empty_label = _("Choose a neighbourhood")
+        self.fields["venue_partner"].empty_label = _("No partner: give the meeting point below")
+        self.fields["end_partner"].empty_label = _("Back to the meeting point")
 
     def clean(self) -> dict:
         data = super().clean()
@@ -120,6 +124,7 @@ class StopForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["host"].queryset = Contact.objects.filter(partner=self.instance.partner)
+        self.fields["host"].empty_label = _("No host chosen yet")
 
 
 class DuplicateForm(forms.Form):

@@ -1,3 +1,4 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +62,14 @@ class Stop(models.Model):
     tour = models.ForeignKey(Tour, on_delete=models.CASCADE, related_name="stops")
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="stops")
     position = models.PositiveSmallIntegerField(_("order"))
-    visit_minutes = models.PositiveSmallIntegerField(_("visit length (minutes)"), default=30)
+    visit_minutes = models.PositiveSmallIntegerField(
+        _("visit length (minutes)"),
+        default=30,
+        validators=[
+            MinValueValidator(5, _("A visit lasts from 5 to 240 minutes.")),
+            MaxValueValidator(240, _("A visit lasts from 5 to 240 minutes.")),
+        ],
+    )
     arrives_at = models.DateTimeField(_("arrival"), null=True, blank=True)
     departs_at = models.DateTimeField(_("departure"), null=True, blank=True)
     host = models.ForeignKey(
@@ -83,17 +91,27 @@ class Stop(models.Model):
         verbose_name = _("stop")
         verbose_name_plural = _("stops")
         constraints = [
-            models.UniqueConstraint(fields=["tour", "position"], name="unique_stop_position"),
-            models.UniqueConstraint(fields=["tour", "partner"], name="unique_stop_partner"),
+            models.UniqueConstraint(
+                fields=["tour", "position"],
+                name="unique_stop_position",
+                violation_error_message=_("Another stop already has this place in the order."),
+            ),
+            models.UniqueConstraint(
+                fields=["tour", "partner"],
+                name="unique_stop_partner",
+                violation_error_message=_("This partner is already a stop on this tour."),
+            ),
             models.CheckConstraint(
                 condition=Q(visit_minutes__gte=5, visit_minutes__lte=240),
                 name="stop_visit_length_sane",
+                violation_error_message=_("A visit lasts from 5 to 240 minutes."),
             ),
             models.CheckConstraint(
                 condition=Q(arrives_at__isnull=True)
                 | Q(departs_at__isnull=True)
                 | Q(departs_at__gte=F("arrives_at")),
                 name="stop_departs_after_arrival",
+                violation_error_message=_("The departure must be after the arrival."),
             ),
         ]
 

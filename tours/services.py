@@ -21,6 +21,7 @@ from core.models import Workspace
 from network.models import Contact, Neighbourhood, Partner, Theme
 from tours import planning
 from tours.models import Stop, Tour
+from tours.titles import retitle_for_date
 
 DEFAULT_TOUR_HOURS = 3
 MAX_STOPS = 40
@@ -815,7 +816,7 @@ def duplicate_tour(*, tour: Tour, starts_on: dt.date, coordinator: User | None =
     copy = create_tour(
         workspace=tour.workspace,
         coordinator=coordinator or tour.coordinator,
-        title=tour.title,
+        title=retitle_for_date(tour.title, old=local_start.date(), new=starts_on),
         starts_at=starts_at,
         neighbourhood=tour.neighbourhood,
         themes=list(tour.themes.all()),

@@ -126,7 +126,8 @@ def test_social_map_loads_no_third_party_script_or_stylesheet(client):
 
     assert EXTERNAL_ASSET.findall(html) == []
     assert "cdn" not in html.lower()
-    assert html.count('<script src="/static/') == 3  # leaflet, jquery, our filter script
+    # leaflet, jquery, our filter script and the site-wide ui.js (menu, error summary)
+    assert html.count('<script src="/static/') == 4
 
 
 @pytest.mark.django_db

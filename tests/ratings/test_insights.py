@@ -121,7 +121,7 @@ def test_dashboard_filters_by_neighbourhood_and_period(client, coordinator, work
     rated_tour(workspace, [6] * 5, starts_at=past_datetime(40))
     client.force_login(coordinator)
 
-    by_area = client.get("/manage/insights/", {"neighbourhood": north.pk}).context["insights"]
+    by_area = client.get("/manage/insights/", {"neighbourhood": north.slug}).context["insights"]
     by_period = client.get(
         "/manage/insights/",
         {"date_from": past_datetime(50).date(), "date_to": past_datetime(30).date()},
@@ -230,12 +230,12 @@ def test_api_bad_filters_get_400_per_field(client, coordinator):
     other = NeighbourhoodFactory()
     client.force_login(coordinator)
 
-    response = client.get("/api/insights/", {"date_from": "gisteren", "neighbourhood": other.pk})
+    response = client.get("/api/insights/", {"date_from": "gisteren", "neighbourhood": other.slug})
 
     assert response.status_code == 400
     assert sorted(response.json()) == ["date_from"]
-    response = client.get("/api/insights/", {"neighbourhood": other.pk})
-    assert response.json() == {"neighbourhood": ["Unknown neighbourhood."]}
+    response = client.get("/api/insights/", {"neighbourhood": other.slug})
+    assert response.json() == {"neighbourhood": ["Onbekende wijk."]}
 
 
 @pytest.mark.django_db
@@ -307,8 +307,8 @@ def test_csv_of_ratings_is_anonymised(client, coordinator, workspace):
 
     body = response.content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
-    assert rows[0] == ["activity", "kind", "date", "neighbourhood", "source", "rater_domain",
-                       "grade", "most_valuable", "comment_shared"]  # fmt: skip
+    assert rows[0] == ["Activiteit", "Soort", "Datum", "Wijk", "Bron", "Domein van de beoordelaar",
+                       "Cijfer", "Waardevolst", "Opmerking (gedeeld)"]  # fmt: skip
     assert len(rows) == 6
     assert [row[8] for row in rows[1:]] == ["Opmerking 0", "Opmerking 1", "", "", ""]
     assert "Geheime Naam" not in body
@@ -324,9 +324,9 @@ def test_csv_of_aggregates_withholds_small_groups(client, coordinator, workspace
     response = client.get("/manage/insights/export/aggregates.csv")
 
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
-    activity_rows = [row for row in rows if row[0] == "activity"]
+    activity_rows = [row for row in rows if row[0] == "Activiteit"]
     assert sorted((row[1].split(" (")[0], row[2], row[3], row[5]) for row in activity_rows) == [
-        ("Groot", "5", "8.00", "0"),
+        ("Groot", "5", "8,00", "0"),
         ("Klein", "2", "", "1"),
     ]
 

@@ -48,21 +48,21 @@ def test_participant_rates_from_the_email_and_coordinator_sees_it(
     page.goto(link)
     assert page.locator("h1").inner_text() == "Hoe was Wijktour Indische Buurt?"
     assert axe_violations(page) == []
-    page.locator("fieldset", has_text="Uw cijfer voor deze activiteit").get_by_label(
+    page.locator("fieldset", has_text="Jouw cijfer voor deze activiteit").get_by_label(
         "9", exact=True
     ).check()
-    page.locator("fieldset", has_text="Uw cijfer voor Buurtkamer Java").get_by_label(
+    page.locator("fieldset", has_text="Jouw cijfer voor Buurtkamer Java").get_by_label(
         "8", exact=True
     ).check()
     page.locator("fieldset", has_text="naar Buurtkamer Java?").get_by_label("Ja").check()
-    page.locator("fieldset", has_text="Uw cijfer voor Voedselbank Oost").get_by_label(
+    page.locator("fieldset", has_text="Jouw cijfer voor Voedselbank Oost").get_by_label(
         "7", exact=True
     ).check()
     page.locator("fieldset", has_text="naar Voedselbank Oost?").get_by_label("Misschien").check()
-    page.get_by_label("Wat was voor u het waardevolst?").fill("De korte lijntjes")
+    page.get_by_label("Wat was voor jou het waardevolst?").fill("De korte lijntjes")
     page.get_by_role("button", name="Beoordeling versturen").click()
     assert page.locator(".message.success").first.inner_text() == (
-        "Dank u wel! Uw beoordeling is opgeslagen. U kunt haar wijzigen zolang de link geldig is."
+        "Dankjewel! Je beoordeling is opgeslagen. Je kunt haar wijzigen zolang de link geldig is."
     )
 
     rating = Rating.objects.get(registration=participant)
@@ -97,12 +97,12 @@ def test_device_form_and_partner_view_are_accessible(page, live_server, settings
     page.goto(services.device_url(activity=tour))
     assert page.locator("h1").inner_text() == "Hoe was Wijktour Noord?"
     assert axe_violations(page) == []
-    page.locator("fieldset", has_text="Uw cijfer voor deze activiteit").get_by_label(
+    page.locator("fieldset", has_text="Jouw cijfer voor deze activiteit").get_by_label(
         "10", exact=True
     ).check()
     page.get_by_role("button", name="Beoordeling versturen").click()
     assert page.locator(".message.success").first.inner_text() == (
-        "Dank u wel! Uw beoordeling is opgeslagen op dit apparaat."
+        "Dankjewel! Je beoordeling is opgeslagen op dit apparaat."
     )
     assert Rating.objects.get().source == "device"
 

@@ -44,7 +44,7 @@ def test_get_shows_form_and_uses_nothing_up(client, tour_with_stops):
     assert (first.status_code, second.status_code) == (200, 200)
     assert "no-store" in first.headers["Cache-Control"]
     assert "Hoe was Wijktour Bos en Lommer?" in first.text
-    assert "Zou u bewoners nu doorverwijzen naar Partner 2?" in first.text
+    assert "Zou je bewoners nu doorverwijzen naar Partner 2?" in first.text
     assert "schrijf nooit iets over cliënten of patiënten" in first.text
     assert 'name="consent_to_share"' in first.text
     assert 'name="consent_to_share" checked' not in first.text
@@ -94,7 +94,7 @@ def test_resubmit_updates_the_same_rating(client, tour_with_stops):
     assert list(Rating.objects.values_list("grade", flat=True)) == [8]
     assert list(StopRating.objects.values_list("stop_id", "grade")) == [(stops[1].pk, 9)]
     page = client.get(f"/ratings/{token}/")
-    assert "U hebt deze activiteit al beoordeeld" in page.text
+    assert "Je hebt deze activiteit al beoordeeld" in page.text
 
 
 @pytest.mark.django_db
@@ -137,7 +137,8 @@ def test_bad_overall_grade_gets_message_not_500(client, tour_with_stops, grade):
     response = client.post(f"/ratings/{token}/", {"grade": grade})
 
     assert response.status_code == 400
-    assert "Controleer de antwoorden die hieronder gemarkeerd zijn." in response.text
+    assert "Controleer deze velden" in response.text
+    assert "<title>Fout: " in response.text
     assert ("Geef een heel getal van 1 tot en met 10." in response.text) or (
         "Geef een cijfer van 1 tot 10." in response.text
     )

@@ -38,8 +38,7 @@ def form_data(workspace, **extra) -> dict:
         "ends_at": (start + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
         "capacity": 30,
         "waitlist_enabled": "on",
-        "domain_caps": '{"medisch": 60}',
-        "domain_reserved": "{}",
+        "domain_caps_medisch": "60",
         "speakers": "Mieke Bakker, mantelzorgconsulent",
         "programme": "15:00 Inloop\n15:30 Verhalen",
         **extra,
@@ -67,7 +66,7 @@ def test_coordinator_creates_and_publishes_session(coordinator_client):
 
 @pytest.mark.django_db
 def test_session_form_errors_are_shown_not_500(coordinator_client):
-    data = form_data(coordinator_client.workspace, domain_caps='{"ruimtevaart": 10}')
+    data = form_data(coordinator_client.workspace, domain_caps_sociaal="140")
     data["ends_at"] = data["starts_at"]
 
     response = coordinator_client.post(reverse("knowledge_sessions:manage_create"), data)
