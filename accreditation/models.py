@@ -81,22 +81,31 @@ class Accreditation(models.Model):
         verbose_name_plural = _("accreditations")
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "registry"], name="one_accreditation_per_registry"
+                fields=["activity", "registry"],
+                name="one_accreditation_per_registry",
+                violation_error_message=_(
+                    "This activity already has an accreditation at this registry."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(registry__in=Registry.values), name="accreditation_registry_valid"
+                condition=Q(registry__in=Registry.values),
+                name="accreditation_registry_valid",
+                violation_error_message=_("Choose one of the registries in the list."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["requested", "granted", "refused"]),
                 name="accreditation_status_valid",
+                violation_error_message=_("Choose requested, granted or refused."),
             ),
             models.CheckConstraint(
                 condition=Q(points__isnull=True) | Q(points__gte=0),
                 name="accreditation_points_not_negative",
+                violation_error_message=_("Points cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=Q(hours__isnull=True) | Q(hours__gt=0),
                 name="accreditation_hours_positive",
+                violation_error_message=_("Hours must be more than zero."),
             ),
         ]
 
@@ -123,7 +132,9 @@ class Break(models.Model):
         verbose_name_plural = _("breaks")
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="break_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")),
+                name="break_ends_after_start",
+                violation_error_message=_("A break must end after it starts."),
             )
         ]
 
@@ -151,10 +162,16 @@ class RegistrationRegistryNumber(models.Model):
         verbose_name_plural = _("registry numbers")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "registry"], name="one_number_per_registry"
+                fields=["registration", "registry"],
+                name="one_number_per_registry",
+                violation_error_message=_(
+                    "This registration already has a number at this registry."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(registry__in=Registry.values), name="registry_number_registry_valid"
+                condition=Q(registry__in=Registry.values),
+                name="registry_number_registry_valid",
+                violation_error_message=_("Choose one of the registries in the list."),
             ),
         ]
 
@@ -230,6 +247,7 @@ class Certificate(models.Model):
                 fields=["registration"],
                 condition=Q(revoked_at__isnull=True),
                 name="one_valid_certificate_per_registration",
+                violation_error_message=_("This registration already has a valid certificate."),
             )
         ]
 
@@ -261,11 +279,16 @@ class PresenceSubmission(models.Model):
         verbose_name_plural = _("presence submissions")
         constraints = [
             models.UniqueConstraint(
-                fields=["accreditation", "registration"], name="one_submission_per_person"
+                fields=["accreditation", "registration"],
+                name="one_submission_per_person",
+                violation_error_message=_(
+                    "This person's presence has already been sent to this registry."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=["accepted", "rejected"]),
                 name="presence_submission_outcome_valid",
+                violation_error_message=_("Choose accepted or rejected."),
             ),
         ]
 

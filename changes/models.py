@@ -46,6 +46,7 @@ class ActivityChange(models.Model):
             models.CheckConstraint(
                 condition=Q(kind__in=["changed", "cancelled", "reinstated"]),
                 name="activity_change_kind_valid",
+                violation_error_message=_("Choose changed, cancelled or goes ahead after all."),
             ),
         ]
 
@@ -89,6 +90,7 @@ class SentMessage(models.Model):
             models.CheckConstraint(
                 condition=Q(group__in=["confirmed", "checked_in", "no_show", "waitlisted", "came"]),
                 name="sent_message_group_valid",
+                violation_error_message=_("Choose one of the recipient groups in the list."),
             ),
         ]
 
@@ -114,7 +116,11 @@ class PendingRecheck(models.Model):
         verbose_name_plural = _("tours to re-check")
         constraints = [
             models.UniqueConstraint(
-                fields=["activity", "partner"], name="one_recheck_per_tour_partner"
+                fields=["activity", "partner"],
+                name="one_recheck_per_tour_partner",
+                violation_error_message=_(
+                    "This tour is already waiting to be re-checked for this partner."
+                ),
             )
         ]
 

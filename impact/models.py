@@ -60,16 +60,22 @@ class ImpactSettings(models.Model):
         verbose_name_plural = _("impact settings")
         constraints = [
             models.CheckConstraint(
-                condition=Q(first_wave_days__gte=1), name="impact_first_wave_after_activity"
+                condition=Q(first_wave_days__gte=1),
+                name="impact_first_wave_after_activity",
+                violation_error_message=_(
+                    "The first follow-up must come at least one day after the activity."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(second_wave_days__isnull=True)
                 | Q(second_wave_days__gt=models.F("first_wave_days")),
                 name="impact_second_wave_after_first",
+                violation_error_message=_("The second follow-up must come after the first."),
             ),
             models.CheckConstraint(
                 condition=Q(link_days__gte=1) & Q(reminder_days__lt=models.F("link_days")),
                 name="impact_reminder_within_link_life",
+                violation_error_message=_("The reminder must go out while the link still works."),
             ),
         ]
 
@@ -80,6 +86,10 @@ class ImpactSettings(models.Model):
         from django.core.exceptions import ValidationError
 
         errors = {}
+        if self.first_wave_days is not None and self.first_wave_days < 1:
+            errors["first_wave_days"] = _(
+                "The first follow-up must come at least one day after the activity."
+            )
         if self.second_wave_days is not None and self.second_wave_days <= self.first_wave_days:
             errors["second_wave_days"] = _("The second follow-up must come after the first.")
         if self.reminder_days >= self.link_days:
@@ -133,17 +143,30 @@ class BaselineAnswer(models.Model):
         verbose_name = _("baseline answer")
         verbose_name_plural = _("baseline answers")
         constraints = [
-            models.CheckConstraint(condition=ONE_SUBJECT, name="baseline_answer_one_subject"),
+            models.CheckConstraint(
+                condition=ONE_SUBJECT,
+                name="baseline_answer_one_subject",
+                violation_error_message=_("An answer is about one partner or one theme."),
+            ),
             models.CheckConstraint(
                 condition=KNOWLEDGE_RANGE | Q(knowledge__isnull=True),
                 name="baseline_knowledge_1_to_5",
+                violation_error_message=_("Choose a number from 1 to 5."),
             ),
-            models.CheckConstraint(condition=REFERRALS_VALID, name="baseline_referrals_valid"),
-            models.UniqueConstraint(
-                fields=["baseline", "partner"], name="one_baseline_answer_per_partner"
+            models.CheckConstraint(
+                condition=REFERRALS_VALID,
+                name="baseline_referrals_valid",
+                violation_error_message=_("Choose one of the answers in the list."),
             ),
             models.UniqueConstraint(
-                fields=["baseline", "theme"], name="one_baseline_answer_per_theme"
+                fields=["baseline", "partner"],
+                name="one_baseline_answer_per_partner",
+                violation_error_message=_("You already answered for this partner."),
+            ),
+            models.UniqueConstraint(
+                fields=["baseline", "theme"],
+                name="one_baseline_answer_per_theme",
+                violation_error_message=_("You already answered for this theme."),
             ),
         ]
 
@@ -197,13 +220,22 @@ class FollowUp(models.Model):
         verbose_name_plural = _("follow-up surveys")
         constraints = [
             models.UniqueConstraint(
-                fields=["registration", "wave"], name="one_followup_per_registration_wave"
+                fields=["registration", "wave"],
+                name="one_followup_per_registration_wave",
+                violation_error_message=_(
+                    "This registration already has a follow-up survey in this wave."
+                ),
             ),
-            models.CheckConstraint(condition=Q(wave__in=[1, 2]), name="followup_wave_valid"),
+            models.CheckConstraint(
+                condition=Q(wave__in=[1, 2]),
+                name="followup_wave_valid",
+                violation_error_message=_("Choose the first or the second follow-up."),
+            ),
             # A story is only shared when there is one.
             models.CheckConstraint(
                 condition=Q(consent_to_share=False) | ~Q(story=""),
                 name="followup_consent_needs_story",
+                violation_error_message=_("Write a story before you allow it to be shared."),
             ),
         ]
         indexes = [models.Index(fields=["activity", "wave"])]
@@ -229,17 +261,30 @@ class FollowUpAnswer(models.Model):
         verbose_name = _("follow-up answer")
         verbose_name_plural = _("follow-up answers")
         constraints = [
-            models.CheckConstraint(condition=ONE_SUBJECT, name="followup_answer_one_subject"),
+            models.CheckConstraint(
+                condition=ONE_SUBJECT,
+                name="followup_answer_one_subject",
+                violation_error_message=_("An answer is about one partner or one theme."),
+            ),
             models.CheckConstraint(
                 condition=KNOWLEDGE_RANGE | Q(knowledge__isnull=True),
                 name="followup_knowledge_1_to_5",
+                violation_error_message=_("Choose a number from 1 to 5."),
             ),
-            models.CheckConstraint(condition=REFERRALS_VALID, name="followup_referrals_valid"),
-            models.UniqueConstraint(
-                fields=["followup", "partner"], name="one_followup_answer_per_partner"
+            models.CheckConstraint(
+                condition=REFERRALS_VALID,
+                name="followup_referrals_valid",
+                violation_error_message=_("Choose one of the answers in the list."),
             ),
             models.UniqueConstraint(
-                fields=["followup", "theme"], name="one_followup_answer_per_theme"
+                fields=["followup", "partner"],
+                name="one_followup_answer_per_partner",
+                violation_error_message=_("You already answered for this partner."),
+            ),
+            models.UniqueConstraint(
+                fields=["followup", "theme"],
+                name="one_followup_answer_per_theme",
+                violation_error_message=_("You already answered for this theme."),
             ),
         ]
 
@@ -273,11 +318,18 @@ class PartnerSignal(models.Model):
         verbose_name = _("partner signal")
         verbose_name_plural = _("partner signals")
         constraints = [
-            models.UniqueConstraint(fields=["partner", "month"], name="one_signal_per_month"),
+            models.UniqueConstraint(
+                fields=["partner", "month"],
+                name="one_signal_per_month",
+                violation_error_message=_("This partner already has a count for this month."),
+            ),
             models.CheckConstraint(
                 condition=Q(via_tour_participant__isnull=True)
                 | Q(via_tour_participant__lte=models.F("via_professional")),
                 name="signal_tour_within_professional",
+                violation_error_message=_(
+                    "Residents via a tour participant cannot outnumber residents via a professional."
+                ),
             ),
         ]
 
@@ -319,7 +371,11 @@ class SignalRequest(models.Model):
         verbose_name_plural = _("signal requests")
         constraints = [
             models.UniqueConstraint(
-                fields=["partner", "month"], name="one_signal_request_per_month"
+                fields=["partner", "month"],
+                name="one_signal_request_per_month",
+                violation_error_message=_(
+                    "This partner already has a counting link for this month."
+                ),
             )
         ]
 

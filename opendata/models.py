@@ -31,9 +31,15 @@ class HsdsIdentity(models.Model):
         verbose_name_plural = _("HSDS identities")
         constraints = [
             models.UniqueConstraint(
-                fields=["workspace", "kind", "key"], name="hsds_identity_one_per_record"
+                fields=["workspace", "kind", "key"],
+                name="hsds_identity_one_per_record",
+                violation_error_message=_("This record already has an HSDS id."),
             ),
-            models.UniqueConstraint(fields=["workspace", "uuid"], name="hsds_identity_uuid_unique"),
+            models.UniqueConstraint(
+                fields=["workspace", "uuid"],
+                name="hsds_identity_uuid_unique",
+                violation_error_message=_("This HSDS id is already used by another record."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -88,7 +94,9 @@ class ReviewRequest(models.Model):
         verbose_name_plural = _("review requests")
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_at__gt=models.F("sent_at")), name="review_expires_after_sent"
+                condition=Q(expires_at__gt=models.F("sent_at")),
+                name="review_expires_after_sent",
+                violation_error_message=_("A review link must expire after it is sent."),
             ),
         ]
 
@@ -124,6 +132,7 @@ class ChangeProposal(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected"]),
                 name="change_proposal_status_valid",
+                violation_error_message=_("Choose waiting for approval, approved or rejected."),
             ),
         ]
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.factories import (
+    AccreditationFactory,
     CoordinatorFactory,
     KnowledgeSessionFactory,
     StopFactory,
@@ -29,6 +30,11 @@ PROJECT_APPS = {
     "accounts",
     "privacy",
     "ops",
+    "accreditation",
+    "changes",
+    "impact",
+    "opendata",
+    "outbox",
 }
 DEFAULT_MESSAGE = str(BaseConstraint.default_violation_error_message)
 
@@ -98,16 +104,16 @@ def test_stop_page_too_long_visit_shows_sentence(client):
 
 @pytest.mark.django_db
 def test_session_negative_points_shows_sentence():
-    session = KnowledgeSessionFactory(accreditation_points=1)
-    session.accreditation_points = -1
+    accreditation = AccreditationFactory(points=1)
+    accreditation.points = -1
 
     with translation.override("nl"):
         with pytest.raises(ValidationError) as raised:
-            session.validate_constraints()
+            accreditation.validate_constraints()
         text = str(raised.value)
 
-    assert "Accreditatiepunten kunnen niet negatief zijn." in text
-    assert "accreditation_points_non_negative" not in text
+    assert "Punten kunnen niet negatief zijn." in text
+    assert "accreditation_points_not_negative" not in text
 
 
 @pytest.mark.django_db
