@@ -328,7 +328,7 @@ class PartnerSignal(models.Model):
                 | Q(via_tour_participant__lte=models.F("via_professional")),
                 name="signal_tour_within_professional",
                 violation_error_message=_(
-                    "Residents via a tour participant cannot outnumber residents via a professional."
+                    "Residents via a tour participant cannot outnumber those via a professional."
                 ),
             ),
         ]

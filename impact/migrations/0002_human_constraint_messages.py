@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
         migrations.AlterConstraint(
             model_name='partnersignal',
             name='signal_tour_within_professional',
-            constraint=models.CheckConstraint(condition=models.Q(('via_tour_participant__isnull', True), ('via_tour_participant__lte', models.F('via_professional')), _connector='OR'), name='signal_tour_within_professional', violation_error_message='Residents via a tour participant cannot outnumber residents via a professional.'),
+            constraint=models.CheckConstraint(condition=models.Q(('via_tour_participant__isnull', True), ('via_tour_participant__lte', models.F('via_professional')), _connector='OR'), name='signal_tour_within_professional', violation_error_message='Residents via a tour participant cannot outnumber those via a professional.'),
         ),
         migrations.AlterConstraint(
             model_name='signalrequest',
