@@ -10,21 +10,11 @@ certificates one WeasyPrint document each (the obvious implementation), against
 
 import os
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="bench-accreditation-")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ["DEBUG"] = "false"
-os.environ["SECRET_KEY"] = "bench-only-secret-key-not-used-anywhere-else-0123456789"
+from _common import PRODUCTION_LIKE, start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django("bench-accreditation-", **PRODUCTION_LIKE)
 
 import datetime as dt  # noqa: E402
 

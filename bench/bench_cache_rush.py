@@ -15,23 +15,16 @@ same rush without the network, in one process, with Django's local-memory cache.
 import datetime as dt
 import logging
 import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = tempfile.mkdtemp(prefix="bench-rush-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ["PUBLIC_CACHE_SECONDS"] = "300"
+from _common import start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django(
+    "bench-rush-",
+    REDIS_URL=None,
+    LOG_LEVEL=os.environ.get("LOG_LEVEL", "ERROR"),
+    PUBLIC_CACHE_SECONDS="300",
+)
 
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402

@@ -9,25 +9,9 @@ Baselines measured in the same run:
 Prints seconds (median of several runs) and ratios.
 """
 
-import os
-import statistics
-import sys
-import tempfile
-import time
-from pathlib import Path
+from _common import PRODUCTION_LIKE, print_results, seed_workspace, start_django, timed
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="bench-impact-")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ["DEBUG"] = "false"
-os.environ["ALLOWED_HOSTS"] = "testserver"
-os.environ["SECRET_KEY"] = "bench-only-secret-key-not-used-anywhere-else-0123456789"
-
-import django  # noqa: E402
-
-django.setup()
+start_django("bench-impact-", **PRODUCTION_LIKE, ALLOWED_HOSTS="testserver")
 
 import datetime as dt  # noqa: E402
 import random  # noqa: E402
@@ -47,33 +31,12 @@ REPEAT = 5
 
 def build() -> None:
     from activities.models import Activity, Registration
-    from core.models import Membership, Workspace
     from core.vocab import PROFESSION_DOMAIN, Profession
     from impact.models import FollowUp, FollowUpAnswer, PartnerSignal
-    from network.models import Neighbourhood, Partner
     from tours.models import Stop, Tour
 
     rng = random.Random(2026)
-    workspace = Workspace.objects.create(name="Bench", slug="bench")
-    user = get_user_model().objects.create_user("bench", password="bench-password-123")
-    Membership.objects.create(user=user, workspace=workspace)
-    areas = [
-        Neighbourhood.objects.create(
-            workspace=workspace, name=f"Wijk {n}", slug=f"wijk-{n}", latitude=52.36, longitude=4.9
-        )
-        for n in range(12)
-    ]
-    partners = Partner.objects.bulk_create(
-        Partner(
-            workspace=workspace,
-            name=f"Partner {n}",
-            slug=f"partner-{n}",
-            domain="welzijn",
-            latitude=52.36,
-            longitude=4.9,
-        )
-        for n in range(60)
-    )
+    workspace, areas, partners = seed_workspace()
     now = timezone.now()
     professions = list(Profession)
     with transaction.atomic():
@@ -188,18 +151,6 @@ def naive_report() -> None:
         )
 
 
-def timed(function, repeat: int = REPEAT) -> tuple[float, float]:
-    """Median wall-clock and CPU seconds (CPU shows the cost on a shared machine)."""
-    function()  # warm-up
-    walls, cpus = [], []
-    for _ in range(repeat):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        function()
-        walls.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - start_cpu)
-    return statistics.median(walls), statistics.median(cpus)
-
-
 def main() -> None:
     from core.models import Workspace
     from impact.report import ImpactFilter, collect_report
@@ -221,23 +172,18 @@ def main() -> None:
         assert client.get("/manage/").status_code == 200
 
     results = {
-        "floor: /manage/ page": timed(floor),
+        "floor: /manage/ page": timed(floor, REPEAT),
         "baseline: naive per-group queries": timed(naive_report, repeat=3),
-        "report figures (impact.report)": timed(lambda: collect_report(scope=scope)),
-        "report page /manage/impact/": timed(page),
-        "API /api/impact/": timed(api),
+        "report figures (impact.report)": timed(lambda: collect_report(scope=scope), REPEAT),
+        "report page /manage/impact/": timed(page, REPEAT),
+        "API /api/impact/": timed(api, REPEAT),
     }
-    naive = results["baseline: naive per-group queries"][0]
-    floor_time = results["floor: /manage/ page"][0]
-    print(f"{'':45s} {'wall':>9s} {'cpu':>9s}   {'vs naive':>8s}   {'vs floor':>8s}")
-    for name, (seconds, cpu) in results.items():
-        print(
-            f"{name:45s} {seconds * 1000:6.1f} ms {cpu * 1000:6.1f} ms   "
-            f"{seconds / naive:7.2f}×   {seconds / floor_time:7.1f}×"
-        )
-    goal, goal_cpu = results["report figures (impact.report)"]
-    verdict = "met" if goal < 0.5 else "MISSED"
-    print(f"goal < 500 ms: {verdict} ({goal * 1000:.0f} ms wall, {goal_cpu * 1000:.0f} ms CPU)")
+    print_results(
+        results,
+        naive="baseline: naive per-group queries",
+        floor="floor: /manage/ page",
+        goal="report figures (impact.report)",
+    )
 
 
 if __name__ == "__main__":

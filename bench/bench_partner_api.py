@@ -14,30 +14,23 @@ import datetime as dt
 import multiprocessing
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = tempfile.mkdtemp(prefix="bench-partner-api-")
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR}/bench.sqlite3"
-os.environ.pop("REDIS_URL", None)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ["PUBLIC_CACHE_SECONDS"] = "0"
+from _common import start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django(
+    "bench-partner-api-",
+    REDIS_URL=None,
+    LOG_LEVEL=os.environ.get("LOG_LEVEL", "ERROR"),
+    PUBLIC_CACHE_SECONDS="0",
+)
 
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
-from django.urls import path  # noqa: E402
+from django.urls import include, path  # noqa: E402
 from rest_framework import generics, serializers  # noqa: E402
 from rest_framework.permissions import AllowAny  # noqa: E402
 from rest_framework.test import APIRequestFactory  # noqa: E402
@@ -155,7 +148,7 @@ def main() -> None:
     # The trivial list is mounted next to ours so both pass the same middleware.
     from backend import urls
 
-    urls.urlpatterns.append(path("bench/", django.urls.include(__name__)))
+    urls.urlpatterns.append(path("bench/", include(__name__)))
     client = Client()
     factory = APIRequestFactory()
     ours_view = PartnerViewSet.as_view({"get": "list"})

@@ -6,23 +6,11 @@ UPDATE (the obvious implementation), against `apply_retention`'s set-based UPDAT
 variant starts from the same freshly restored rows. Prints seconds and the ratio.
 """
 
-import os
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="bench-privacy-")
-os.environ["DATABASE_URL"] = f"sqlite:///{TMP}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "backend.settings")
-os.environ["DEBUG"] = "false"
-os.environ["SECRET_KEY"] = "bench-only-secret-key-not-used-anywhere-else-0123456789"
+from _common import PRODUCTION_LIKE, start_django
 
-import django  # noqa: E402
-
-django.setup()
+start_django("bench-privacy-", **PRODUCTION_LIKE)
 
 import datetime as dt  # noqa: E402
 

@@ -1,7 +1,9 @@
 """Who may see and change what. Pages and the API ask the same functions."""
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from core.models import Membership, Workspace
 
@@ -40,3 +42,17 @@ def can_coordinate(*, user: User | AnonymousUser, workspace_id: int) -> bool:
     return Membership.objects.filter(
         user=user, workspace_id=workspace_id, role=Membership.Role.COORDINATOR
     ).exists()
+
+
+def chosen_workspace(*, user: User | AnonymousUser, slug: str | None) -> Workspace:
+    """The coordinator's workspace named by `slug` (404 when it is not theirs), else their
+    first; PermissionDenied for someone who coordinates none."""
+    if not is_coordinator(user=user):
+        raise PermissionDenied
+    workspaces = coordinator_workspaces(user=user)
+    if slug:
+        return get_object_or_404(workspaces, slug=slug)
+    workspace = workspaces.first()
+    if workspace is None:
+        raise PermissionDenied
+    return workspace

@@ -20,6 +20,7 @@ from core.vocab import Domain, Profession
 from impact import statistics
 from impact.models import BaselineAnswer, FollowUp, FollowUpAnswer, PartnerSignal
 from network.models import Partner, Theme
+from ratings.insights import InsightsFilter
 from ratings.models import Rating
 from ratings.statistics import activity_counts
 from tours.models import Stop
@@ -28,69 +29,26 @@ NO_NEIGHBOURHOOD = "—"
 
 
 @dataclass(frozen=True)
-class ImpactFilter:
+class ImpactFilter(InsightsFilter):
     """Which activities and answers count: the workspaces' held activities in the period and
-    neighbourhood; answers about one partner, or from one domain or profession, if chosen."""
+    neighbourhood, as on the insights dashboard; answers about one partner, or from one domain
+    or profession, if chosen."""
 
-    workspace_ids: tuple[int, ...]
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    neighbourhood_id: int | None = None
     partner_id: int | None = None
     domain: str = ""
     profession: str = ""
 
     def activities(self, *, now: dt.datetime | None = None) -> QuerySet[Activity]:
-        now = now or timezone.now()
-        query = Activity.objects.filter(
-            workspace_id__in=self.workspace_ids,
-            status=Activity.Status.PUBLISHED,
-            ends_at__lte=now,
-        )
-        if self.date_from:
-            query = query.filter(starts_at__date__gte=self.date_from)
-        if self.date_to:
-            query = query.filter(starts_at__date__lte=self.date_to)
-        if self.neighbourhood_id:
-            query = query.filter(neighbourhood_id=self.neighbourhood_id)
+        query = super().activities(now=now)
         if self.partner_id:
             query = query.filter(tour__stops__partner_id=self.partner_id)
         return query
 
 
-@dataclass
-class Group:
-    """One row of a breakdown: who answered and what share referred."""
+class _Answers:
+    """What a breakdown row and a wave both report: invitations, responses and the figures of
+    the answers (the fields are the dataclasses')."""
 
-    key: Hashable
-    label: str
-    referred: statistics.Share
-    distribution: statistics.Distribution
-    knows_whom: statistics.Share
-    invited: int = 0
-    responses: int = 0
-
-    @property
-    def response_rate(self) -> float | None:
-        return statistics.response_rate(responses=self.responses, invited=self.invited)
-
-    def as_dict(self) -> dict:
-        rate = self.response_rate
-        return {
-            "key": str(self.key),
-            "label": self.label,
-            "invited": self.invited,
-            "responses": self.responses,
-            "response_rate": None if rate is None else round(rate, 4),
-            "referred": self.referred.as_dict(),
-            "distribution": self.distribution.as_dict(),
-            "knows_whom_to_call": self.knows_whom.as_dict(),
-        }
-
-
-@dataclass
-class Wave:
-    number: int
     invited: int
     responses: int
     referred: statistics.Share
@@ -101,10 +59,9 @@ class Wave:
     def response_rate(self) -> float | None:
         return statistics.response_rate(responses=self.responses, invited=self.invited)
 
-    def as_dict(self) -> dict:
+    def _figures(self) -> dict:
         rate = self.response_rate
         return {
-            "wave": self.number,
             "invited": self.invited,
             "responses": self.responses,
             "response_rate": None if rate is None else round(rate, 4),
@@ -112,6 +69,35 @@ class Wave:
             "distribution": self.distribution.as_dict(),
             "knows_whom_to_call": self.knows_whom.as_dict(),
         }
+
+
+@dataclass
+class Group(_Answers):
+    """One row of a breakdown: who answered and what share referred."""
+
+    key: Hashable
+    label: str
+    referred: statistics.Share
+    distribution: statistics.Distribution
+    knows_whom: statistics.Share
+    invited: int = 0
+    responses: int = 0
+
+    def as_dict(self) -> dict:
+        return {"key": str(self.key), "label": self.label, **self._figures()}
+
+
+@dataclass
+class Wave(_Answers):
+    number: int
+    invited: int
+    responses: int
+    referred: statistics.Share
+    distribution: statistics.Distribution
+    knows_whom: statistics.Share
+
+    def as_dict(self) -> dict:
+        return {"wave": self.number, **self._figures()}
 
 
 @dataclass

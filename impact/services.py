@@ -33,7 +33,7 @@ from impact.models import (
 )
 from impact.statistics import month_start, shift_months
 from network.models import Contact, Partner, Theme
-from ratings.services import LinkError, hash_token, new_token
+from ratings.services import LinkError, link_token_hash, new_token, registrant_mail
 from tours.models import Stop
 
 logger = logging.getLogger(__name__)
@@ -113,7 +113,12 @@ class Subject:
 
     @property
     def key(self) -> str:
-        return f"p{self.partner_id}" if self.partner_id else f"t{self.theme_id}"
+        return subject_key(partner_id=self.partner_id, theme_id=self.theme_id)
+
+
+def subject_key(*, partner_id: int | None, theme_id: int | None) -> str:
+    """The form-field prefix of a subject's questions (and of a stored answer's)."""
+    return f"p{partner_id}" if partner_id else f"t{theme_id}"
 
 
 def subjects_for(*, activity: Activity) -> list[Subject]:
@@ -174,6 +179,14 @@ def _check_answers(*, answers: list[SubjectAnswer], subjects: list[Subject]) -> 
 # --- baseline ------------------------------------------------------------------------------
 
 
+def _invalid_link() -> str:
+    return _("This link is not valid. Check that you copied it completely.")
+
+
+def _expired_link() -> LinkError:
+    return LinkError(_("This link has expired. Thank you for wanting to help anyway."), status=410)
+
+
 def baseline_url(token: str) -> str:
     return settings.SITE_URL + reverse("impact:baseline", kwargs={"token": token})
 
@@ -215,20 +228,16 @@ def offer_baseline(*, registration: Registration, now: dt.datetime | None = None
 def baseline_for_token(*, token: str, now: dt.datetime | None = None) -> Baseline:
     """The baseline a token belongs to; LinkError (404 unknown, 410 expired). Changes nothing."""
     now = now or timezone.now()
-    invalid = _("This link is not valid. Check that you copied it completely.")
-    if not token or len(token) > 200:
-        raise LinkError(invalid)
+    token_hash = link_token_hash(token, invalid=_invalid_link())
     baseline = (
         Baseline.objects.select_related("activity", "registration")
-        .filter(token_hash=hash_token(token))
+        .filter(token_hash=token_hash)
         .first()
     )
     if baseline is None or baseline.registration is None:
-        raise LinkError(invalid)
+        raise LinkError(_invalid_link())
     if baseline.expires_at <= now or baseline.registration.status == Registration.Status.CANCELLED:
-        raise LinkError(
-            _("This link has expired. Thank you for wanting to help anyway."), status=410
-        )
+        raise _expired_link()
     return baseline
 
 
@@ -447,33 +456,23 @@ def build_followup_mail(
         ) % {"title": activity.title}
         text = render_to_string("impact/email/followup.txt", context)
         html = render_to_string("impact/email/followup.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[registration.email],
-        reply_to=[activity.coordinator.email] if activity.coordinator_id else [],
-        headers={"Auto-Submitted": "auto-generated"},
+    return registrant_mail(
+        registration=registration, activity=activity, subject=subject, text=text, html=html
     )
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def followup_for_token(*, token: str, now: dt.datetime | None = None) -> FollowUp:
     """The survey a first or reminder token belongs to; LinkError 404 when unknown, 410 when
     expired or the registration was cancelled. Looking it up changes nothing."""
     now = now or timezone.now()
-    invalid = _("This link is not valid. Check that you copied it completely.")
-    if not token or len(token) > 200:
-        raise LinkError(invalid)
-    token_hash = hash_token(token)
+    token_hash = link_token_hash(token, invalid=_invalid_link())
     followup = (
         FollowUp.objects.select_related("activity", "registration")
         .filter(Q(token_hash=token_hash) | Q(reminder_token_hash=token_hash))
         .first()
     )
     if followup is None or followup.sent_at is None or followup.registration is None:
-        raise LinkError(invalid)
+        raise LinkError(_invalid_link())
     if followup.registration.status in (
         Registration.Status.CANCELLED,
         Registration.Status.NO_SHOW,
@@ -648,18 +647,12 @@ def _deliver_signal_request(*, request_id: int, token: str) -> None:
 
 def signal_request_for_token(*, token: str, now: dt.datetime | None = None) -> SignalRequest:
     now = now or timezone.now()
-    invalid = _("This link is not valid. Check that you copied it completely.")
-    if not token or len(token) > 200:
-        raise LinkError(invalid)
-    request = (
-        SignalRequest.objects.select_related("partner").filter(token_hash=hash_token(token)).first()
-    )
+    token_hash = link_token_hash(token, invalid=_invalid_link())
+    request = SignalRequest.objects.select_related("partner").filter(token_hash=token_hash).first()
     if request is None:
-        raise LinkError(invalid)
+        raise LinkError(_invalid_link())
     if request.expires_at is not None and request.expires_at <= now:
-        raise LinkError(
-            _("This link has expired. Thank you for wanting to help anyway."), status=410
-        )
+        raise _expired_link()
     return request
 
 

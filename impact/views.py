@@ -62,6 +62,23 @@ def _personal(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _over_answer_limit(request: HttpRequest, form) -> bool:
+    """Too many answers from this address: says so on the form."""
+    if over_limit(request, scope="impact", rate=settings.RATINGS_RATE_LIMIT):
+        form.add_error(None, _("Too many answers from this address. Try again later."))
+        return True
+    return False
+
+
+def _show_error(form, error: services.ImpactError) -> None:
+    """An answer refused: the message at its field when the form has one, else above."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+def _subject_key(answer) -> str:
+    return services.subject_key(partner_id=answer.partner_id, theme_id=answer.theme_id)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def baseline_form(request: HttpRequest, token: str) -> HttpResponse:
@@ -80,8 +97,7 @@ def baseline_form(request: HttpRequest, token: str) -> HttpResponse:
             return _personal(render(request, "impact/baseline_done.html", {"skipped": True}))
         form = BaselineForm(request.POST, subjects=subjects)
         status = 400
-        if over_limit(request, scope="impact", rate=settings.RATINGS_RATE_LIMIT):
-            form.add_error(None, _("Too many answers from this address. Try again later."))
+        if _over_answer_limit(request, form):
             status = 429
         elif form.is_valid():
             try:
@@ -93,7 +109,7 @@ def baseline_form(request: HttpRequest, token: str) -> HttpResponse:
     else:
         initial = {}
         for answer in baseline.answers.all():
-            key = f"p{answer.partner_id}" if answer.partner_id else f"t{answer.theme_id}"
+            key = _subject_key(answer)
             initial[f"{key}_knowledge"] = answer.knowledge
             initial[f"{key}_referrals"] = answer.referrals
         form = BaselineForm(initial=initial, subjects=subjects)
@@ -123,8 +139,7 @@ def followup_form(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         form = FollowUpForm(request.POST, subjects=subjects, tour=tour)
         status = 400
-        if over_limit(request, scope="impact", rate=settings.RATINGS_RATE_LIMIT):
-            form.add_error(None, _("Too many answers from this address. Try again later."))
+        if _over_answer_limit(request, form):
             status = 429
         elif form.is_valid():
             try:
@@ -153,7 +168,7 @@ def followup_form(request: HttpRequest, token: str) -> HttpResponse:
             "consent_to_share": followup.consent_to_share,
         }
         for answer in followup.answers.all():
-            key = f"p{answer.partner_id}" if answer.partner_id else f"t{answer.theme_id}"
+            key = _subject_key(answer)
             initial[f"{key}_referrals"] = answer.referrals
             initial[f"{key}_knowledge"] = answer.knowledge
             if answer.knows_whom_to_call is not None:
@@ -192,7 +207,7 @@ def signal_link(request: HttpRequest, token: str) -> HttpResponse:
                     via_tour_participant=form.cleaned_data["via_tour_participant"],
                 )
             except services.ImpactError as error:
-                form.add_error(error.field if error.field in form.fields else None, error.message)
+                _show_error(form, error)
             else:
                 messages.success(request, _("Thank you! The count has been saved."))
                 return redirect("impact:signal_link", token=token)
@@ -241,9 +256,7 @@ def partner_signals(request: HttpRequest, slug: str) -> HttpResponse:
                         user=request.user,
                     )
                 except services.ImpactError as error:
-                    form.add_error(
-                        error.field if error.field in form.fields else None, error.message
-                    )
+                    _show_error(form, error)
                 else:
                     messages.success(request, _("The count has been saved."))
                     return redirect("impact:partner_signals", slug=slug)

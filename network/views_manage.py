@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.permissions import coordinator_workspaces, is_coordinator
+from core.permissions import chosen_workspace, coordinator_workspaces, is_coordinator
 from network.access import editable_partners
 from network.forms import (
     ContactForm,
@@ -403,15 +403,7 @@ def partner_import(request: HttpRequest) -> HttpResponse:
 
 
 def _export_workspace(request: HttpRequest):
-    _require_coordinator(request)
-    workspaces = coordinator_workspaces(user=request.user)
-    slug = request.GET.get("workspace")
-    if slug:
-        return get_object_or_404(workspaces, slug=slug)
-    workspace = workspaces.first()
-    if workspace is None:
-        raise PermissionDenied
-    return workspace
+    return chosen_workspace(user=request.user, slug=request.GET.get("workspace"))
 
 
 @login_required

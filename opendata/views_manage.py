@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.models import Workspace
-from core.permissions import coordinator_workspaces, is_coordinator
+from core.permissions import chosen_workspace, coordinator_workspaces, is_coordinator
 from opendata.forms import EmbedSettingsForm, HsdsImportForm
 from opendata.imports import HsdsImportError, import_document
 from opendata.models import ChangeProposal, PublishingSettings
@@ -31,16 +31,8 @@ from opendata.services import export_workspace
 
 
 def _coordinator_workspace(request: HttpRequest) -> Workspace:
-    if not is_coordinator(user=request.user):
-        raise PermissionDenied
-    workspaces = coordinator_workspaces(user=request.user)
     slug = request.GET.get("workspace") or request.POST.get("workspace")
-    if slug:
-        return get_object_or_404(workspaces, slug=slug)
-    workspace = workspaces.first()
-    if workspace is None:
-        raise PermissionDenied
-    return workspace
+    return chosen_workspace(user=request.user, slug=slug)
 
 
 @login_required

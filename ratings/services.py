@@ -68,6 +68,14 @@ def new_token() -> tuple[str, str]:
     return token, hash_token(token)
 
 
+def link_token_hash(token: str, *, invalid: str) -> str:
+    """The hash to look a link's token up by; LinkError(`invalid`) for a token none of our links
+    can have (empty or absurdly long), before any query."""
+    if not token or len(token) > 200:
+        raise LinkError(invalid)
+    return hash_token(token)
+
+
 def rating_url(token: str) -> str:
     return settings.SITE_URL + reverse("ratings:form", kwargs={"token": token})
 
@@ -211,6 +219,15 @@ def build_invitation_mail(
         }
         text = render_to_string("ratings/email/invitation.txt", context)
         html = render_to_string("ratings/email/invitation.html", context)
+    return registrant_mail(
+        registration=registration, activity=activity, subject=subject, text=text, html=html
+    )
+
+
+def registrant_mail(
+    *, registration: Registration, activity: Activity, subject: str, text: str, html: str
+) -> EmailMultiAlternatives:
+    """An automatic mail asking a registrant about an activity (rating, impact survey)."""
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
@@ -233,9 +250,9 @@ def invitation_for_token(*, token: str, now: dt.datetime | None = None) -> Ratin
     Looking it up changes nothing, so a mail scanner opening the link uses nothing up.
     """
     now = now or timezone.now()
-    if not token or len(token) > 200:
-        raise LinkError(_("This rating link is not valid. Check that you copied it completely."))
-    token_hash = hash_token(token)
+    token_hash = link_token_hash(
+        token, invalid=_("This rating link is not valid. Check that you copied it completely.")
+    )
     invitation = (
         RatingInvitation.objects.select_related("registration__activity")
         .filter(Q(token_hash=token_hash) | Q(reminder_token_hash=token_hash))
