@@ -187,14 +187,17 @@ def crawl(
     fetch: Callable[[str], tuple[int, str, str]], start: list[str], *, limit: int = 120
 ) -> Iterator[tuple[str, int, str]]:
     """Breadth-first over internal links. `fetch(url)` gives (status, content type, body).
-    At most two pages of a kind by path and three by section and depth."""
+    At most two pages of a kind by path and three by section and depth; the start pages are
+    always visited (the caller named them)."""
     queue, seen, by_path, by_section = list(start), set(), {}, {}
+    named = set(start)
     while queue and len(seen) < limit:
         url = urldefrag(queue.pop(0))[0]
         if url in seen or not should_visit(url):
             continue
         path_key, section_key = page_kind(url)
-        if by_path.get(path_key, 0) >= 2 or by_section.get(section_key, 0) >= 3:
+        full = by_path.get(path_key, 0) >= 2 or by_section.get(section_key, 0) >= 3
+        if full and url not in named:
             continue
         by_path[path_key] = by_path.get(path_key, 0) + 1
         by_section[section_key] = by_section.get(section_key, 0) + 1
