@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accreditation.models import Accreditation, Break
 from activities.models import Activity, Registration
+from core.forms import name_blank_choice
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -33,6 +34,10 @@ class AccreditationForm(forms.ModelForm):
             "presence_due_on": DATE_WIDGET,
             "presence_submitted_on": DATE_WIDGET,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        name_blank_choice(self.fields["registry"], _("Choose a registry"))
 
 
 class BreakForm(forms.ModelForm):
@@ -70,7 +75,9 @@ class DepartureForm(forms.Form):
     """ "Left early at": a time on the activity's day (or empty: stayed after all)."""
 
     registration = forms.ModelChoiceField(
-        label=_("Who"), queryset=Registration.objects.none(), empty_label="---------"
+        label=_("Who"),
+        queryset=Registration.objects.none(),
+        empty_label=_("Choose a participant"),
     )
     left_at = forms.TimeField(
         label=_("Left at"),

@@ -14,6 +14,8 @@ class ReasonForm(forms.Form):
 
 
 class GroupMessageForm(forms.Form):
-    group = forms.ChoiceField(label=_("To"), choices=SentMessage.Group.choices, initial="confirmed")
+    group = forms.ChoiceField(
+        label=_("Recipients"), choices=SentMessage.Group.choices, initial="confirmed"
+    )
     subject = forms.CharField(label=_("Subject"), max_length=150)
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 8}))

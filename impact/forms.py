@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import name_blank_choice
 from core.vocab import Domain, Profession
 from impact.models import ImpactSettings, Referrals
 from impact.services import Subject, SubjectAnswer
@@ -199,6 +200,8 @@ class ImpactFilterForm(forms.Form):
             workspace_id__in=workspace_ids
         )
         self.fields["partner"].queryset = Partner.objects.filter(workspace_id__in=workspace_ids)
+        name_blank_choice(self.fields["neighbourhood"], _("All neighbourhoods"))
+        name_blank_choice(self.fields["partner"], _("All partners"))
 
     def clean(self):
         cleaned = super().clean()

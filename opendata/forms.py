@@ -64,7 +64,7 @@ class ReferralSearchForm(forms.Form):
         help_text=_("For example 1094 or Indische Buurt: nearest first."),
     )
     when = forms.ChoiceField(
-        label=_("Open"),
+        label=_("Opening times"),
         required=False,
         choices=[(WHEN_ANY, _("any time")), (WHEN_NOW, _("open now")), (WHEN_DAY, _("open on…"))],
         widget=forms.RadioSelect,

@@ -6,12 +6,21 @@ Used by the client crawl in tests/core/test_crawl.py and the browser crawl in
 tests/core/test_crawl_browser.py, so both judge pages by the same rules.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from urllib.parse import urldefrag, urlsplit
 
 from django.apps import apps
+from django.utils import timezone
+
+from accreditation.models import Certificate
+from activities.models import Activity, Registration
+from impact.models import Baseline, FollowUp, SignalRequest
+from network.models import Neighbourhood, Partner
+from opendata.models import ReviewRequest
+from ratings.services import new_token
 
 # Words and phrases of our own English UI that must never show on a Dutch page. Whole words,
 # case-sensitive; content (partner names, descriptions) is Dutch in the demo data.
@@ -167,6 +176,84 @@ def problems_in(text: str, *, language: str, names: list[str]) -> list[str]:
     return found
 
 
+def new_app_pages() -> list[str]:
+    """Coordinator pages that a short crawl does not reach (one activity's accreditation, one
+    partner's counts, an error page) and the public pages reached only by a token from a mail
+    (made here: only hashes are stored). Needs the demo data."""
+    now = timezone.now()
+    activities = Activity.objects.filter(workspace__slug="ros-amsterdam")
+    accredited = activities.filter(accreditations__isnull=False).order_by("pk").first()
+    upcoming = (
+        activities.filter(status=Activity.Status.PUBLISHED, starts_at__gt=now)
+        .order_by("starts_at")
+        .first()
+    )
+    partner = Partner.objects.filter(workspace__slug="ros-amsterdam").order_by("slug").first()
+    neighbourhood = Neighbourhood.objects.filter(workspace__slug="ros-amsterdam").first()
+    pages = [
+        f"/manage/activities/{accredited.pk}/accreditation/",
+        f"/manage/activities/{accredited.pk}/presence/",
+        f"/manage/activities/{upcoming.pk}/messages/",
+        f"/manage/activities/{upcoming.pk}/cancel/",
+        f"/manage/activities/{upcoming.pk}/changes/",
+        "/manage/tours/rechecks/",
+        "/manage/impact/",
+        "/manage/impact/annual/",
+        "/manage/impact/settings/",
+        f"/manage/impact/partner/{partner.slug}/",
+        f"/manage/neighbourhoods/{neighbourhood.slug}/coverage/",
+        "/manage/open-data/",
+        "/manage/open-data/import/",
+        "/refer/",
+        "/refer/embed/ros-amsterdam/",
+        "/this-page-does-not-exist/",
+    ]
+    registration = Registration.objects.filter(activity=upcoming).order_by("pk").first()
+    token, token_hash = new_token()
+    Baseline.objects.create(
+        registration=registration,
+        activity=upcoming,
+        token_hash=token_hash,
+        expires_at=upcoming.starts_at,
+    )
+    pages.append(f"/impact/baseline/{token}/")
+    attended = (
+        Registration.objects.filter(
+            activity__in=activities.filter(kind=Activity.Kind.TOUR, ends_at__lt=now),
+            status=Registration.Status.ATTENDED,
+        )
+        .exclude(impact_followups__wave=2)
+        .order_by("pk")
+        .first()
+    )
+    token, token_hash = new_token()
+    FollowUp.objects.create(
+        registration=attended,
+        activity=attended.activity,
+        wave=2,
+        token_hash=token_hash,
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=21),
+    )
+    pages.append(f"/impact/followup/{token}/")
+    token, token_hash = new_token()
+    SignalRequest.objects.create(
+        partner=partner,
+        month=dt.date(2020, 1, 1),
+        token_hash=token_hash,
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=14),
+    )
+    pages.append(f"/impact/partner-count/{token}/")
+    token, token_hash = new_token()
+    ReviewRequest.objects.create(
+        partner=partner, token_hash=token_hash, sent_at=now, expires_at=now + dt.timedelta(days=14)
+    )
+    pages.append(f"/partners/review/{token}/")
+    pages.append(f"/certificates/{Certificate.objects.order_by('pk').first().code}/")
+    return pages
+
+
 def should_visit(href: str) -> bool:
     if not href.startswith("/") or href.startswith("//"):
         return False
@@ -187,14 +274,17 @@ def crawl(
     fetch: Callable[[str], tuple[int, str, str]], start: list[str], *, limit: int = 120
 ) -> Iterator[tuple[str, int, str]]:
     """Breadth-first over internal links. `fetch(url)` gives (status, content type, body).
-    At most two pages of a kind by path and three by section and depth."""
+    At most two pages of a kind by path and three by section and depth; the start pages are
+    always visited (the caller named them)."""
     queue, seen, by_path, by_section = list(start), set(), {}, {}
+    named = set(start)
     while queue and len(seen) < limit:
         url = urldefrag(queue.pop(0))[0]
         if url in seen or not should_visit(url):
             continue
         path_key, section_key = page_kind(url)
-        if by_path.get(path_key, 0) >= 2 or by_section.get(section_key, 0) >= 3:
+        full = by_path.get(path_key, 0) >= 2 or by_section.get(section_key, 0) >= 3
+        if full and url not in named:
             continue
         by_path[path_key] = by_path.get(path_key, 0) + 1
         by_section[section_key] = by_section.get(section_key, 0) + 1

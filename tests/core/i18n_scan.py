@@ -23,6 +23,11 @@ APP_DIRS = [
     "privacy",
     "ops",
     "backend",
+    "impact",
+    "changes",
+    "accreditation",
+    "opendata",
+    "outbox",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
 NGETTEXT_NAMES = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}

@@ -6,9 +6,11 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.utils import translation
 
-from tests.core.crawl import constraint_names, crawl, problems_in, read_page
+from core.errors import server_error
+from tests.core.crawl import constraint_names, crawl, new_app_pages, problems_in, read_page
 
 START = {
     "anonymous": ["/", "/neighbourhoods/", "/accounts/login/"],
@@ -28,7 +30,9 @@ def _client(role: str, language: str) -> Client:
 def _fetcher(client: Client):
     def fetch(url: str) -> tuple[int, str, str]:
         response = client.get(url)
-        body = response.content.decode("utf-8", "replace") if response.status_code < 300 else ""
+        # Error pages (4xx) are pages people read too; redirects have nothing to read.
+        redirect = 300 <= response.status_code < 400
+        body = "" if redirect else response.content.decode("utf-8", "replace")
         return response.status_code, response.get("Content-Type", ""), body
 
     return fetch
@@ -38,13 +42,17 @@ def _fetcher(client: Client):
 def test_every_page_of_every_role_speaks_one_language_without_internals():
     call_command("seed_demo", stdout=io.StringIO())
     names = constraint_names()
+    new_pages = new_app_pages()
+    starts = {**START, "coordinator": [*START["coordinator"], *new_pages]}
     report, visited = [], 0
 
     for language in ("nl", "en"):
-        for role, start in START.items():
+        for role, start in starts.items():
             client = _client(role, language)
-            for url, status, body in crawl(_fetcher(client), start, limit=80):
+            statuses = {}
+            for url, status, body in crawl(_fetcher(client), start, limit=110):
                 visited += 1
+                statuses[url] = status
                 if status >= 500:
                     report.append(f"{language} {role} {url}: status {status}")
                     continue
@@ -53,6 +61,18 @@ def test_every_page_of_every_role_speaks_one_language_without_internals():
                     f"{language} {role} {url}: {p}"
                     for p in problems_in(text, language=language, names=names)
                 ]
+            if role == "coordinator":
+                expected = {url: 404 if "does-not-exist" in url else 200 for url in new_pages}
+                report += [
+                    f"{language} {role} {url}: status {statuses.get(url)}, expected {status}"
+                    for url, status in expected.items()
+                    if statuses.get(url) != status
+                ]
+        with translation.override(language):
+            text, _links = read_page(server_error(RequestFactory().get("/")).content.decode())
+        report += [
+            f"{language} 500 page: {p}" for p in problems_in(text, language=language, names=names)
+        ]
 
     assert visited > 40, visited
     assert report == [], "\n".join(report)
