@@ -22,6 +22,7 @@ APP_DIRS = [
     "accounts",
     "privacy",
     "ops",
+    "home",
     "backend",
 ]
 GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy"}
