@@ -64,6 +64,16 @@ def test_floors_routing_imports_no_django_and_no_project_app():
     assert foreign_imports("routing", forbidden=forbidden) == []
 
 
+def test_floors_activities_imports_no_app_that_stands_on_it():
+    # Kinds, feeds and the rest reach activities through hooks they fill in ready()
+    # (activities.mail_details, activities.extensions, activities.calendar_files).
+    above = frozenset(
+        {"tours", "sessions", "feeds", "ratings", "impact", "accreditation", "changes", "home"}
+    )
+
+    assert foreign_imports("activities", forbidden=above) == []
+
+
 def test_floors_scan_sees_imports_inside_functions_and_dotted_paths(tmp_path):
     source = tmp_path / "probe.py"
     source.write_text(
