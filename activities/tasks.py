@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.html import linebreaks, urlize
 from django.utils.translation import gettext as _
 
+from activities.calendar_files import calendar_file
 from activities.mail_details import mail_details
 from activities.models import Activity, Registration
 
@@ -109,17 +110,17 @@ def compose(
     # Only someone with a seat has the activity in their calendar (a cancelled activity's
     # entry goes out as METHOD:CANCEL so clients remove it).
     if has_calendar:
-        # The one .ics builder (feeds.publishing), shared with the feeds and the download.
-        from feeds.publishing import activity_calendar_file
-
+        # The one .ics builder (feeds.publishing, registered by feeds), shared with the feeds
+        # and the download.
         cancelled = activity.status == Activity.Status.CANCELLED
-        data = activity_calendar_file(
+        data = calendar_file(
             activity_id=activity.pk,
             language=translation.get_language() or settings.LANGUAGE_CODE,
             method="CANCEL" if cancelled else "PUBLISH",
             attendees=(registration.email,),
         )
-        message.attach("activity.ics", data, "text/calendar")
+        if data is not None:
+            message.attach("activity.ics", data, "text/calendar")
     return message
 
 

@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = ["core.auth.UsernameOrEmailBackend"]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:dashboard"
+LOGIN_REDIRECT_URL = "home:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = env("LANGUAGE_CODE", "nl")
@@ -479,3 +479,5 @@ PARTNER_REVIEW_MONTHS = int(env("PARTNER_REVIEW_MONTHS", "6"))
 PARTNER_REVIEW_LINK_DAYS = int(env("PARTNER_REVIEW_LINK_DAYS", "30"))
 # HSDS files larger than this (bytes) are refused by the import.
 HSDS_IMPORT_MAX_BYTES = int(env("HSDS_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# --- home: the top floor (dashboard, demo seed); it composes every app above core ---
+INSTALLED_APPS += ["home"]

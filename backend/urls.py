@@ -35,6 +35,7 @@ PAGE_MODULES = [
     "changes.urls",
     "accreditation.urls",
     "opendata.urls",
+    "home.urls",
 ]
 
 router = DefaultRouter()

@@ -1,9 +1,8 @@
 from django.urls import path
 
-from core import health, views
+from core import health
 
 app_name = "core"
 urlpatterns = [
-    path("manage/", views.dashboard, name="dashboard"),
     path("health/", health.health, name="health"),
 ]

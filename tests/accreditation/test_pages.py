@@ -32,7 +32,7 @@ def test_dashboard_shows_application_and_presence_due(coordinator_client, worksp
     AccreditationFactory(activity=past_session, registry="vv", points=2)
     coordinator_client.cookies["django_language"] = "nl"
 
-    html = coordinator_client.get(reverse("core:dashboard")).content.decode()
+    html = coordinator_client.get(reverse("home:dashboard")).content.decode()
 
     due = (start.date() - dt.timedelta(days=42)).strftime("%-d")
     assert f"Aanvraag BIG-register voor “Tour Oost” uiterlijk {due}" in html

@@ -6,15 +6,15 @@ from django.utils import timezone
 
 from activities import demo as activities_demo
 from activities.models import Activity, Registration
-from core import demo as core_demo
 from core.models import Workspace
+from home import demo as home_demo
 from sessions import demo as sessions_demo
 from tests.factories import TourFactory
 
 
 @pytest.mark.django_db
 def test_demo_registrations_187_professionals_over_11_past_tours_idempotent():
-    core_demo.seed(stdout=io.StringIO())
+    home_demo.seed(stdout=io.StringIO())
     workspace = Workspace.objects.get(slug="ros-amsterdam")
     for month in range(11):
         TourFactory(

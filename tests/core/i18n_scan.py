@@ -22,6 +22,7 @@ APP_DIRS = [
     "accounts",
     "privacy",
     "ops",
+    "home",
     "backend",
     "impact",
     "changes",

@@ -1,4 +1,4 @@
-"""Demo workspaces, users and the themes from the glossary."""
+"""Demo workspaces, users and the themes from the glossary (first of the demo seed)."""
 
 from django.contrib.auth import get_user_model
 

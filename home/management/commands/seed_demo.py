@@ -1,5 +1,7 @@
 """Load the demo data. Idempotent: running it twice changes nothing.
 
+It lives in `home`, the top floor, because it reaches into every app; `core` stays below them.
+
 Each app that has demo data provides `<app>/demo.py` with `seed(*, stdout) -> None`; they run
 in the order below, inside one transaction, so a failure leaves the database as it was.
 """
@@ -10,7 +12,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 DEMO_MODULES = [
-    "core.demo",
+    "home.demo",
     "network.demo",
     "tours.demo",
     "tours.demo_centrum",

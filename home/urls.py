@@ -1,0 +1,8 @@
+from django.urls import path
+
+from home import views
+
+app_name = "home"
+urlpatterns = [
+    path("manage/", views.dashboard, name="dashboard"),
+]
