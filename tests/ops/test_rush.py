@@ -26,7 +26,7 @@ def test_rush_on_demo_stack_every_answer_and_mail_right():
 
             rush = stack.rush(f"{demo.url}/api/activities/{activity}/registrations/", RUSH)
             delivered = stack.wait_for(
-                lambda: sum(smtp.inbox.recipients().values()) >= RUSH, seconds=120
+                lambda: sum(rush_recipients(smtp).values()) >= RUSH, seconds=120
             )
             stack.wait_for(lambda: False, seconds=3)  # a duplicate would arrive by now
             rows = dict(
@@ -44,9 +44,23 @@ def test_rush_on_demo_stack_every_answer_and_mail_right():
     assert rush.outcomes == {"confirmed": SEATS, "waitlisted": RUSH - SEATS}
     assert rows == {"confirmed": SEATS, "waitlisted": RUSH - SEATS}
     assert delivered
-    recipients = smtp.inbox.recipients()
+    recipients = rush_recipients(smtp)
     assert len(recipients) == RUSH
     assert set(recipients.values()) == {1}
-    subjects = [str(message["Subject"]).split(":")[0] for message in smtp.inbox.messages]
+    subjects = [
+        str(message["Subject"]).split(":")[0]
+        for message in smtp.inbox.messages
+        if str(message["To"]).startswith("rush")
+    ]
     assert sorted(set(subjects)) == ["Aanmelding bevestigd", "Op de wachtlijst"]
     assert subjects.count("Aanmelding bevestigd") == SEATS
+
+
+def rush_recipients(smtp) -> dict[str, int]:
+    """The rush's own mails: the demo's periodic jobs mail its seeded people meanwhile
+    (partner reviews, follow-up surveys), which are not part of the rush."""
+    return {
+        address: count
+        for address, count in smtp.inbox.recipients().items()
+        if address.startswith("rush")
+    }
