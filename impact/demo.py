@@ -175,8 +175,8 @@ def _seed_signals(activities: list[Activity], now: dt.datetime) -> int:
     counted = 0
     for partner_id, visit in sorted(first_visit.items()):
         rng = random.Random(f"wijktour-impact-signal|{partner_id}")
-        if rng.random() > 0.6:
-            continue  # not every partner counts
+        if counted and rng.random() > 0.6:
+            continue  # not every partner counts, but at least one does (whatever the ids)
         counted += 1
         month = shift_months(month_start(visit), -8)
         visit_month = month_start(visit)
