@@ -453,6 +453,9 @@ MAIL_RETRY_BASE_SECONDS = int(env("MAIL_RETRY_BASE_SECONDS", "30"))
 MAIL_RETRY_GRACE_SECONDS = int(env("MAIL_RETRY_GRACE_SECONDS", "600"))
 # Sent and given-up mails (addresses, subjects) are forgotten after this many days.
 OUTBOX_KEEP_DAYS = int(env("OUTBOX_KEEP_DAYS", "30"))
+# A mail the SMTP server accepted is recorded as sent for up to this long while the database
+# is away (so a retry never sends it twice).
+MAIL_RECORD_SECONDS = int(env("MAIL_RECORD_SECONDS", "60"))
 # A task RUNNING this long belonged to a worker that died; the periodic job queues it again.
 TASK_STALE_SECONDS = int(env("TASK_STALE_SECONDS", "900"))
 # --- changes: notices for published activities (docs/changes.md) ---

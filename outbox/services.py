@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import DatabaseError, connection
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -88,12 +90,35 @@ def deliver(
         if mail.status == OutgoingMail.Status.FAILED:
             return Delivery(outcome="failed")
         return Delivery(outcome="retry", retry_at=mail.next_attempt_at)
-    mail.status = OutgoingMail.Status.SENT
-    mail.sent_at = timezone.now()
-    mail.next_attempt_at = None
-    mail.last_error = ""
-    mail.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at", "last_error"])
+    record_sent(mail_id=mail.pk, attempts=mail.attempts)
     return Delivery(outcome="sent")
+
+
+def record_sent(*, mail_id: int, attempts: int) -> None:
+    """Mark a mail the SMTP server accepted as sent. The mail is out: forgetting that because
+    the database blinked (a restart mid-rush) would send it again on the retry, so keep trying
+    for MAIL_RECORD_SECONDS, reconnecting between tries, before giving up."""
+    deadline = time.monotonic() + settings.MAIL_RECORD_SECONDS
+    pause = 0.2
+    while True:
+        try:
+            OutgoingMail.objects.filter(pk=mail_id).update(
+                attempts=attempts,
+                status=OutgoingMail.Status.SENT,
+                sent_at=timezone.now(),
+                next_attempt_at=None,
+                last_error="",
+            )
+            return
+        except DatabaseError:
+            # Inside a transaction the connection cannot be replaced; the caller's rollback
+            # decides, as it would for any other write of that transaction.
+            if connection.in_atomic_block or time.monotonic() + pause > deadline:
+                raise
+            logger.warning("mail %s sent but not yet recorded; the database is away", mail_id)
+            connection.close()
+            time.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def schedule_retry(*, task, delivery: Delivery, **kwargs) -> None:
