@@ -144,7 +144,10 @@ def test_api_activities_lists_both_kinds_with_filters():
     theme = ThemeFactory(slug="eenzaamheid")
     tour = TourFactory(title="Fietsen door Oost", capacity=2)
     tour.themes.add(theme)
-    session = KnowledgeSessionFactory(title="Kenniscafé dementie", capacity=1)
+    # After the tour whatever today's weekday (the factories' defaults are weekdays).
+    session = KnowledgeSessionFactory(
+        title="Kenniscafé dementie", capacity=1, starts_at=tour.starts_at + dt.timedelta(days=1)
+    )
     RegistrationFactory(activity=session)
     KnowledgeSessionFactory(status=Activity.Status.DRAFT)
     client = APIClient()

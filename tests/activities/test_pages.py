@@ -17,6 +17,7 @@ from tests.factories import (
     ThemeFactory,
     TourFactory,
     WorkspaceFactory,
+    next_weekday_at,
 )
 
 
@@ -39,10 +40,20 @@ FORM = {
 
 @pytest.mark.django_db
 def test_agenda_shows_seats_left_waiting_list_and_full(client):
-    TourFactory(title="Open tour", capacity=3)
-    waitlisted = KnowledgeSessionFactory(title="Volle sessie", capacity=1)
+    # Explicit days: the factories' default weekdays order tours and sessions differently
+    # depending on today's weekday.
+    first = next_weekday_at(1, 13)
+    TourFactory(title="Open tour", capacity=3, starts_at=first)
+    waitlisted = KnowledgeSessionFactory(
+        title="Volle sessie", capacity=1, starts_at=first + dt.timedelta(days=2)
+    )
     RegistrationFactory(activity=waitlisted)
-    full = TourFactory(title="Dichte tour", capacity=1, waitlist_enabled=False)
+    full = TourFactory(
+        title="Dichte tour",
+        capacity=1,
+        waitlist_enabled=False,
+        starts_at=first + dt.timedelta(days=1),
+    )
     RegistrationFactory(activity=full)
     TourFactory(title="Concept", status=Activity.Status.DRAFT)
 
